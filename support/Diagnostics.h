@@ -1,0 +1,59 @@
+// Located, GCC-style diagnostics shared by every stage of schedc.
+//
+// Stages report problems by throwing CompileError (a user error, never a
+// crash); the driver catches it, prints `file:line:col: error: message` plus
+// any attached notes, and exits with status 1.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace schedc {
+
+struct SrcLoc {
+  std::shared_ptr<const std::string> file; // shared: thousands of nodes point at a few files
+  uint32_t line = 0;                       // 1-based; 0 means "unknown"
+  uint32_t col = 0;                        // 1-based
+
+  bool known() const { return file && line > 0; }
+  std::string str() const; // "file:line:col" (or "<unknown>")
+};
+
+SrcLoc makeLoc(const std::string& file, uint32_t line, uint32_t col);
+
+struct Note {
+  SrcLoc loc;
+  std::string message;
+  std::string extra; // printed verbatim after the note (e.g. statements in source syntax)
+};
+
+// A refusal of the user's program. `what()` is the full formatted text.
+class CompileError : public std::runtime_error {
+public:
+  CompileError(SrcLoc loc, std::string message, std::vector<Note> notes = {},
+               std::string extra = {});
+
+  const SrcLoc& loc() const { return loc_; }
+  const std::string& message() const { return message_; }
+  const std::vector<Note>& notes() const { return notes_; }
+  const std::string& extra() const { return extra_; }
+
+  CompileError& addNote(SrcLoc loc, std::string message, std::string extra = {});
+
+  // `file:line:col: error: message`, then notes, then the extra text.
+  std::string format() const;
+
+private:
+  SrcLoc loc_;
+  std::string message_;
+  std::vector<Note> notes_;
+  std::string extra_;
+};
+
+[[noreturn]] void fail(const SrcLoc& loc, const std::string& message);
+
+} // namespace schedc
