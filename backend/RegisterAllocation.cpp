@@ -1,0 +1,97 @@
+#include "backend/RegisterAllocation.h"
+
+#include <algorithm>
+#include <map>
+
+namespace schedc {
+
+RegisterFile::RegisterFile(const MemoryDef& memory) : memory_(memory) {}
+
+const std::string& RegisterFile::acquire(const Alloc& alloc) {
+  for (const std::string& reg : memory_.registers) {
+    bool taken = std::any_of(live_.begin(), live_.end(),
+                             [&](const Holder& holder) { return holder.reg == reg; });
+    if (!taken) {
+      live_.push_back(Holder{reg, alloc.name.name(), alloc.loc});
+      return reg;
+    }
+  }
+  std::string message = "memory " + memory_.name + " has no free register for '" +
+                        alloc.name.name() + "' (" + std::to_string(memory_.registers.size()) +
+                        " registers, all live: ";
+  for (size_t i = 0; i < live_.size(); ++i)
+    message += (i ? ", " : "") + live_[i].buffer;
+  message += ")";
+  CompileError error(alloc.loc, message);
+  for (const Holder& holder : live_)
+    error.addNote(holder.loc, "'" + holder.buffer + "' holds register " + holder.reg + " here");
+  throw error;
+}
+
+void RegisterFile::release(const std::string& reg) {
+  auto holder =
+      std::find_if(live_.begin(), live_.end(), [&](const Holder& h) { return h.reg == reg; });
+  if (holder != live_.end())
+    live_.erase(holder);
+}
+
+std::vector<std::string> RegisterFile::liveBuffers() const {
+  std::vector<std::string> names;
+  for (const Holder& holder : live_)
+    names.push_back(holder.buffer);
+  return names;
+}
+
+namespace {
+
+class Allocator {
+public:
+  explicit Allocator(const Module& module) : module_(module) {}
+
+  void walkBlock(const Block& block) {
+    std::vector<std::pair<RegisterFile*, std::string>> acquired;
+    for (const Stmt& stmt : block) {
+      if (const Alloc* alloc = stmt->as<Alloc>()) {
+        const MemoryDef* memory = module_.findMemory(alloc->mem);
+        if (!memory)
+          fail(alloc->loc, "unknown memory '" + alloc->mem + "' for '" + alloc->name.name() + "'");
+        if (memory->isRegisterFile()) {
+          RegisterFile& file = fileOf(*memory);
+          const std::string& reg = file.acquire(*alloc);
+          choices.push_back(RegisterChoice{alloc, memory->name, reg});
+          acquired.emplace_back(&file, reg);
+        }
+      } else if (const For* loop = stmt->as<For>()) {
+        walkBlock(loop->body);
+      } else if (const If* branch = stmt->as<If>()) {
+        walkBlock(branch->body);
+        walkBlock(branch->orelse);
+      }
+    }
+    for (auto it = acquired.rbegin(); it != acquired.rend(); ++it)
+      it->first->release(it->second);
+  }
+
+  std::vector<RegisterChoice> choices;
+
+private:
+  RegisterFile& fileOf(const MemoryDef& memory) {
+    auto found = files_.find(memory.name);
+    if (found == files_.end())
+      found = files_.emplace(memory.name, RegisterFile(memory)).first;
+    return found->second;
+  }
+
+  const Module& module_;
+  std::map<std::string, RegisterFile> files_;
+};
+
+} // namespace
+
+std::vector<RegisterChoice> allocateRegisters(const Module& module, const Proc& proc) {
+  Allocator allocator(module);
+  allocator.walkBlock(proc.body);
+  return std::move(allocator.choices);
+}
+
+} // namespace schedc
