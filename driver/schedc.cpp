@@ -1,0 +1,125 @@
+// schedc: compiles a .sched file (algorithms, hardware descriptions and
+// schedules) to C with RVM inline assembly.
+#include "backend/CBackend.h"
+#include "ir/Printer.h"
+#include "passes/Pipeline.h"
+
+#include <CLI/CLI.hpp>
+#include <llvm/TargetParser/Host.h>
+#include <z3++.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace schedc;
+
+namespace {
+
+// The stdlib ships next to the binary in the build tree (stdlib/) and in
+// share/schedc/stdlib when installed.
+std::string findStdlib() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec)
+    return "stdlib";
+  fs::path dir = exe.parent_path();
+  for (fs::path candidate : {dir / "stdlib", dir / ".." / "share" / "schedc" / "stdlib"})
+    if (fs::exists(candidate / "memories.sched"))
+      return candidate.lexically_normal().string();
+  return (dir / "stdlib").string();
+}
+
+std::string versionText() {
+  unsigned major = 0, minor = 0, build = 0, rev = 0;
+  Z3_get_version(&major, &minor, &build, &rev);
+  return std::string("schedc ") + SCHEDC_VERSION + " (LLVM " + SCHEDC_LLVM_VERSION + ", z3 " +
+         std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(build) + ")";
+}
+
+void writeFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !(out << text) || !out.flush())
+    throw CompileError(SrcLoc{}, "cannot write '" + path + "'");
+}
+
+struct Args {
+  std::string input;
+  std::string output;
+  std::string header;
+  std::vector<std::string> includeDirs;
+  std::vector<std::string> procs;
+  bool print = false;
+};
+
+int run(const Args& args) {
+  PipelineOptions options;
+  options.frontend.includeDirs = args.includeDirs;
+  options.frontend.stdlibDir = findStdlib();
+  options.onlyProcs = args.procs;
+  CompiledModule compiled = compileFile(args.input, options);
+  for (const std::string& w : compiled.warnings)
+    std::cerr << w << "\n";
+
+  if (args.print) {
+    for (const ProcPtr& p : compiled.emitted)
+      std::cout << printProc(*p) << "\n";
+    if (args.output.empty())
+      return 0;
+  }
+
+  CEmitOptions emit;
+  if (!args.header.empty())
+    emit.headerFileName = fs::path(args.header).filename().string();
+  else {
+    emit.selfContained = true;
+    if (!args.output.empty() && args.output != "-")
+      emit.headerFileName = fs::path(args.output).stem().string() + ".h"; // names the guard
+  }
+  COutput c = emitC(compiled.module, compiled.emitted, emit);
+  if (args.output.empty() || args.output == "-")
+    std::cout << c.source;
+  else
+    writeFile(args.output, c.source);
+  if (!args.header.empty())
+    writeFile(args.header, c.header);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"schedc: a compiler for user-scheduled kernels (algorithm + schedule -> C)",
+               "schedc"};
+  Args args;
+  app.add_option("file", args.input, "the .sched source file")->required();
+  app.add_option("-o,--output", args.output, "write C here (default: standard output)");
+  app.add_option("--header", args.header, "also write a C header declaring the emitted procs");
+  app.add_option("-I", args.includeDirs, "add a directory to the import search path");
+  app.add_option("--proc", args.procs, "emit only this proc (repeatable)");
+  app.add_flag("--print", args.print, "print the emitted procs in source syntax");
+  app.set_version_flag("--version", versionText());
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 1;
+  }
+
+  try {
+    return run(args);
+  } catch (const CompileError& e) {
+    std::cerr << e.format();
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "schedc: internal compiler error: " << e.what() << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,31 @@
+// The whole middle of the compiler: load a file, verify every proc, run the
+// schedules, and pick the procs to emit. The driver and the tests share it.
+#pragma once
+
+#include "frontend/Frontend.h"
+
+#include <string>
+#include <vector>
+
+namespace schedc {
+
+struct PipelineOptions {
+  FrontendOptions frontend;
+  std::vector<std::string> onlyProcs; // --proc: restrict output to these
+};
+
+struct CompiledModule {
+  Module module;
+  std::vector<ProcPtr> emitted; // procs to emit, in definition order
+  std::vector<std::string> warnings;
+};
+
+// Throws CompileError on any user error.
+CompiledModule compileFile(const std::string& path, const PipelineOptions& options);
+CompiledModule compileString(const std::string& text, const std::string& path,
+                             const PipelineOptions& options);
+
+// Checks that must hold for every proc, at definition and after every rewrite.
+void verifyProc(const Proc& proc, const Module& module);
+
+} // namespace schedc
