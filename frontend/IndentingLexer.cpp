@@ -70,6 +70,10 @@ void IndentingLexer::handleNewline(std::unique_ptr<antlr4::Token> newline) {
     if (!emittedAnything_)
       throw CompileError(locate(next->getLine(), next->getCharPositionInLine()),
                          "unexpected indent");
+    if (indents_.size() > kMaxBlockDepth)
+      throw CompileError(locate(next->getLine(), next->getCharPositionInLine()),
+                         "blocks nested too deeply (more than " + std::to_string(kMaxBlockDepth) +
+                             " levels)");
     indents_.push_back(width);
     pending_.push_back(synthetic(INDENT, *next, "<INDENT>"));
   } else {
@@ -114,11 +118,22 @@ std::unique_ptr<antlr4::Token> IndentingLexer::nextToken() {
   size_t type = token->getType();
   if (type != NEWLINE && type != INDENT && type != DEDENT && type != STRING && type != FSTRING) {
     const std::string& text = token->getText();
-    if (text == "(" || text == "[")
-      ++bracketDepth_;
-    else if ((text == ")" || text == "]") && bracketDepth_ > 0)
+    if (text == "(" || text == "[") {
+      if (++bracketDepth_ > kMaxBracketDepth)
+        throw CompileError(locate(token->getLine(), token->getCharPositionInLine()),
+                           "brackets nested too deeply (more than " +
+                               std::to_string(kMaxBracketDepth) + " levels)");
+    } else if ((text == ")" || text == "]") && bracketDepth_ > 0)
       --bracketDepth_;
   }
+  // The parser recurses once per prefix operator: bound runs of them.
+  const std::string& text = token->getText();
+  bool prefix = type != STRING && type != FSTRING && (text == "-" || text == "+" || text == "not");
+  unaryRun_ = prefix ? unaryRun_ + 1 : 0;
+  if (unaryRun_ > kMaxUnaryRun)
+    throw CompileError(locate(token->getLine(), token->getCharPositionInLine()),
+                       "too many operators in a row (more than " + std::to_string(kMaxUnaryRun) +
+                           ")");
   if (type != antlr4::Token::EOF) {
     lastWasNewline_ = type == NEWLINE || type == INDENT || type == DEDENT;
     emittedAnything_ = true;

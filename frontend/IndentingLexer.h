@@ -30,12 +30,19 @@ private:
                                            const std::string& text);
   void handleNewline(std::unique_ptr<antlr4::Token> newline);
 
+  // Limits that keep the recursive-descent parser and every later tree walk
+  // far from the end of the stack, whatever the input.
+  static constexpr int kMaxBracketDepth = 100;
+  static constexpr size_t kMaxBlockDepth = 100;
+  static constexpr int kMaxUnaryRun = 50;
+
   std::shared_ptr<const std::string> file_;
   uint32_t lineOffset_;
   uint32_t colOffset_;
   std::deque<std::unique_ptr<antlr4::Token>> pending_;
   std::vector<size_t> indents_{0};
   int bracketDepth_ = 0;
+  int unaryRun_ = 0;
   bool emittedAnything_ = false;
   bool lastWasNewline_ = true;
   bool done_ = false;

@@ -267,6 +267,28 @@ public:
   }
 
   // ------------------------------------------------------------ expressions
+  // Long operator chains (`a + a + ... + a`) parse iteratively but make deep
+  // trees; every later pass walks trees recursively, so their height is bounded.
+  static constexpr uint32_t kMaxExprDepth = 400;
+
+  static ExprPtr withDepth(std::shared_ptr<Expr> e) {
+    uint32_t depth = 0;
+    auto account = [&](const ExprPtr& child) {
+      if (child)
+        depth = std::max(depth, child->depth);
+    };
+    account(e->base);
+    for (const ExprPtr& a : e->args)
+      account(a);
+    for (const auto& kw : e->kwargs)
+      account(kw.second);
+    e->depth = depth + 1;
+    if (e->depth > kMaxExprDepth)
+      throw CompileError(e->loc, "expression nested too deeply (more than " +
+                                     std::to_string(kMaxExprDepth) + " levels)");
+    return e;
+  }
+
   static ExprPtr make(ExprKind kind, SrcLoc loc, std::string text = {},
                       std::vector<ExprPtr> args = {}) {
     auto e = std::make_shared<Expr>();
@@ -274,7 +296,7 @@ public:
     e->loc = std::move(loc);
     e->text = std::move(text);
     e->args = std::move(args);
-    return e;
+    return withDepth(e);
   }
 
   ExprPtr testlist(SchedParser::TestlistContext* ctx) {
@@ -384,7 +406,7 @@ public:
             else
               call->args.push_back(expr(a->expr()));
           }
-        result = call;
+        result = withDepth(call);
       } else if (auto* c = dynamic_cast<SchedParser::IndexTrailerContext*>(t)) {
         auto sub = std::make_shared<Expr>();
         sub->kind = ExprKind::Subscript;
@@ -392,11 +414,11 @@ public:
         sub->base = result;
         for (auto* s : c->subscript())
           sub->args.push_back(subscript(s));
-        result = sub;
+        result = withDepth(sub);
       } else if (auto* c = dynamic_cast<SchedParser::AttrTrailerContext*>(t)) {
         auto attr = make(ExprKind::Attribute, loc(c->NAME()->getSymbol()), c->NAME()->getText());
         std::const_pointer_cast<Expr>(attr)->base = result;
-        result = attr;
+        result = withDepth(std::const_pointer_cast<Expr>(attr));
       }
     }
     return result;

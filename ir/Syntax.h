@@ -51,6 +51,7 @@ struct Expr {
   ExprPtr base;
   std::vector<ExprPtr> args;
   std::vector<std::pair<std::string, ExprPtr>> kwargs;
+  uint32_t depth = 1; // height of this tree (bounded by the parser, see kMaxExprDepth)
 
   bool isName(const char* name) const { return kind == ExprKind::Name && text == name; }
 };
