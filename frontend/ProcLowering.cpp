@@ -480,8 +480,6 @@ private:
       throw CompileError(target.loc, "a proc assigns one value at a time");
     // `w = A[i, 0:4]` binds a window to a new name.
     if (target.kind == SK::Name && isWindowSyntax(*s.value)) {
-      if (lookup(target.text) && scopes_.back().count(target.text))
-        throw CompileError(target.loc, "redeclaration of '" + target.text + "'");
       Expr window = lowerWindow(*s.value);
       const auto* w = window->as<WindowExpr>();
       const Binding* src = lookup(s.value->base->text);
@@ -515,12 +513,25 @@ private:
   }
 
   // ------------------------------------------------------------ calls
+  // The buffers a proc writes (directly, through windows, or through calls),
+  // as the Syms of its arguments.
   static std::set<Sym> writtenParams(const Proc& callee) {
     struct Finder : IRVisitor {
       std::set<Sym> written;
+      std::map<Sym, Sym> windowSource; // window name -> the buffer it views
+      void markWritten(const Sym& name) {
+        Sym buffer = name;
+        for (auto it = windowSource.find(buffer); it != windowSource.end();
+             it = windowSource.find(buffer))
+          buffer = it->second;
+        written.insert(buffer);
+      }
       void visitAssign(const Assign* s) override {
-        written.insert(s->name);
+        markWritten(s->name);
         IRVisitor::visitAssign(s);
+      }
+      void visitWindowBind(const WindowBind* s) override {
+        windowSource[s->name] = s->rhs->as<WindowExpr>()->name;
       }
       void visitCall(const Call* s) override {
         std::set<Sym> inner = writtenParams(*s->callee);
@@ -528,14 +539,10 @@ private:
           if (!inner.count(s->callee->args[i].name))
             continue;
           if (auto r = s->args[i]->as<Read>())
-            written.insert(r->name);
+            markWritten(r->name);
           else if (auto w = s->args[i]->as<WindowExpr>())
-            written.insert(w->name);
+            markWritten(w->name);
         }
-      }
-      void visitWindowBind(const WindowBind* s) override {
-        // conservatively, a window aliases its source: track writes through it
-        IRVisitor::visitWindowBind(s);
       }
     } finder;
     finder.visitBlock(callee.body);
@@ -567,7 +574,7 @@ private:
         args.push_back(v);
         continue;
       }
-      args.push_back(lowerBufferArg(a, param, *callee, written.count(param.name) > 0));
+      args.push_back(lowerBufferArg(a, param, *callee));
     }
     // Instructions read and write their operands in place: aliased operands
     // give wrong results on the hardware (RVM.md), so refuse them.
@@ -595,7 +602,7 @@ private:
     return Call::make(callee, std::move(args), s.loc);
   }
 
-  Expr lowerBufferArg(const SExpr& a, const FnArg& param, const Proc& callee, bool written) {
+  Expr lowerBufferArg(const SExpr& a, const FnArg& param, const Proc& callee) {
     std::string what = "argument '" + param.name.name() + "' of '" + callee.name + "'";
     const SExpr* bufferName = nullptr;
     Expr value;
@@ -636,7 +643,6 @@ private:
       throw CompileError(a.loc, what + " must be in memory " + param.mem + ", but '" +
                                     bufferName->text + "' is in " + b->mem)
           .addNote(param.loc, "parameter '" + param.name.name() + "' declared here");
-    (void)written;
     return value;
   }
 
