@@ -52,6 +52,8 @@ public:
   void run() {
     SolverScope scope(solver_);
     declareArgs();
+    for (const Expr& pred : proc_.preds)
+      checkExpr(pred);
     checkBlock(proc_.body);
   }
 
@@ -235,6 +237,7 @@ private:
     }
     case ExprKind::BinOp: {
       const BinOp* bin = e->as<BinOp>();
+      checkIndexDivision(bin, e);
       checkExpr(bin->a);
       if (bin->op == BinOpKind::And || bin->op == BinOpKind::Or) {
         // Short-circuit: the right operand is only evaluated when the left
@@ -320,7 +323,26 @@ private:
 
   // Proves the window in bounds of its buffer.
   void checkWindow(const WindowExpr* window) {
+    for (const WindowIndex& w : window->idx) {
+      checkExpr(w.lo);
+      if (w.hi)
+        checkExpr(w.hi);
+    }
     (void)viewShape(window, window->loc.known() ? window->loc : currentStmtLoc_);
+  }
+
+  // The language divides indices rounding down (as z3 does); C rounds towards
+  // zero. They agree when the dividend is not negative, so that is proved
+  // rather than assumed: otherwise the C would compute another index than
+  // the one proved in bounds.
+  void checkIndexDivision(const BinOp* bin, const Expr& e) {
+    if ((bin->op != BinOpKind::Div && bin->op != BinOpKind::Mod) || !isIndexLike(bin->type) ||
+        !Solver::isTranslatable(bin->a))
+      return;
+    if (!solver_.prove(solver_.toZ3Int(bin->a) >= 0))
+      refuse(locOf(e), "index expression '" + printExpr(e) + "' divides '" + printExpr(bin->a) +
+                           "', which may be negative" + witness() +
+                           " (index division rounds down, C's rounds towards zero)");
   }
 
   // The shape of a view: a window expression (checked in bounds), or a whole
