@@ -36,7 +36,8 @@ std::string versionText() {
   unsigned major = 0, minor = 0, build = 0, rev = 0;
   Z3_get_version(&major, &minor, &build, &rev);
   return std::string("schedc ") + SCHEDC_VERSION + " (LLVM " + SCHEDC_LLVM_VERSION + ", z3 " +
-         std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(build) + ")";
+         std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(build) +
+         ")\ndefault target: " + llvm::sys::getDefaultTargetTriple();
 }
 
 void writeFile(const std::string& path, const std::string& text) {
