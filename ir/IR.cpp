@@ -12,6 +12,19 @@ Sym Sym::fresh(const std::string& name) {
   return s;
 }
 
+uint64_t freshStmtId() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
+
+Stmt keepIdentity(Stmt rebuilt, const StmtNode& original) {
+  // Only a node nobody else holds yet may take an identity: a shared node
+  // already stands for some statement of some proc.
+  if (rebuilt.use_count() == 1)
+    std::const_pointer_cast<StmtNode>(rebuilt)->id = original.id;
+  return rebuilt;
+}
+
 const char* binOpSpelling(BinOpKind op) {
   switch (op) {
   case BinOpKind::Add:

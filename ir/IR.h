@@ -159,12 +159,18 @@ struct StrideExpr : ExprNode {
 enum class StmtKind { Assign, Reduce, For, If, Alloc, WindowBind, Call, Pass };
 enum class LoopMode { Seq, Par };
 
+uint64_t freshStmtId();
+
 struct StmtNode {
-  StmtNode(StmtKind kind, SrcLoc loc) : kind(kind), loc(std::move(loc)) {}
+  StmtNode(StmtKind kind, SrcLoc loc) : kind(kind), loc(std::move(loc)), id(freshStmtId()) {}
   virtual ~StmtNode() = default;
 
   const StmtKind kind;
   const SrcLoc loc;
+  // Identity that survives rewrites: a rebuilt statement that stands for the
+  // same source statement keeps its id (keepIdentity), so schedule cursors
+  // follow it, as Exo's cursor forwarding does. Set only while building.
+  uint64_t id;
 
   template <typename T> const T* as() const {
     return T::matches(kind) ? static_cast<const T*>(this) : nullptr;
@@ -260,6 +266,9 @@ struct Pass : StmtNode {
   explicit Pass(SrcLoc loc) : StmtNode(StmtKind::Pass, std::move(loc)) {}
   static Stmt make(SrcLoc loc = {});
 };
+
+// `rebuilt` takes over the identity of `original` (the statement it replaces).
+Stmt keepIdentity(Stmt rebuilt, const StmtNode& original);
 
 // ------------------------------------------------------------- procedures
 

@@ -123,8 +123,9 @@ Block IRMutator::visitAssign(const Assign* s, const Stmt& self) {
   Expr rhs = mutate(s->rhs);
   if (sameNodes(idx, s->idx) && rhs == s->rhs)
     return {self};
-  return {
-      std::make_shared<Assign>(s->kind, s->name, s->type, std::move(idx), std::move(rhs), s->loc)};
+  auto rebuilt =
+      std::make_shared<Assign>(s->kind, s->name, s->type, std::move(idx), std::move(rhs), s->loc);
+  return {keepIdentity(std::move(rebuilt), *s)};
 }
 
 Block IRMutator::visitFor(const For* s, const Stmt& self) {
@@ -132,7 +133,8 @@ Block IRMutator::visitFor(const For* s, const Stmt& self) {
   Block body = mutateBlock(s->body);
   if (lo == s->lo && hi == s->hi && sameNodes(body, s->body))
     return {self};
-  return {For::make(s->iter, std::move(lo), std::move(hi), std::move(body), s->mode, s->loc)};
+  return {keepIdentity(
+      For::make(s->iter, std::move(lo), std::move(hi), std::move(body), s->mode, s->loc), *s)};
 }
 
 Block IRMutator::visitIf(const If* s, const Stmt& self) {
@@ -140,28 +142,28 @@ Block IRMutator::visitIf(const If* s, const Stmt& self) {
   Block body = mutateBlock(s->body), orelse = mutateBlock(s->orelse);
   if (cond == s->cond && sameNodes(body, s->body) && sameNodes(orelse, s->orelse))
     return {self};
-  return {If::make(std::move(cond), std::move(body), std::move(orelse), s->loc)};
+  return {keepIdentity(If::make(std::move(cond), std::move(body), std::move(orelse), s->loc), *s)};
 }
 
 Block IRMutator::visitAlloc(const Alloc* s, const Stmt& self) {
   auto shape = mutateExprs(s->shape);
   if (sameNodes(shape, s->shape))
     return {self};
-  return {Alloc::make(s->name, s->type, std::move(shape), s->mem, s->loc)};
+  return {keepIdentity(Alloc::make(s->name, s->type, std::move(shape), s->mem, s->loc), *s)};
 }
 
 Block IRMutator::visitWindowBind(const WindowBind* s, const Stmt& self) {
   Expr rhs = mutate(s->rhs);
   if (rhs == s->rhs)
     return {self};
-  return {WindowBind::make(s->name, std::move(rhs), s->loc)};
+  return {keepIdentity(WindowBind::make(s->name, std::move(rhs), s->loc), *s)};
 }
 
 Block IRMutator::visitCall(const Call* s, const Stmt& self) {
   auto args = mutateExprs(s->args);
   if (sameNodes(args, s->args))
     return {self};
-  return {Call::make(s->callee, std::move(args), s->loc)};
+  return {keepIdentity(Call::make(s->callee, std::move(args), s->loc), *s)};
 }
 
 } // namespace schedc
