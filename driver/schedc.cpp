@@ -3,6 +3,7 @@
 #include "backend/CBackend.h"
 #include "ir/Printer.h"
 #include "passes/Pipeline.h"
+#include "support/TextDiff.h"
 
 #include <CLI/CLI.hpp>
 #include <llvm/TargetParser/Host.h>
@@ -11,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <sstream>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -46,6 +49,30 @@ void writeFile(const std::string& path, const std::string& text) {
     throw CompileError(SrcLoc{}, "cannot write '" + path + "'");
 }
 
+// The text of a directive's source line (for --trace / --print-after-each headers).
+class SourceLines {
+public:
+  std::string at(const SrcLoc& loc) {
+    if (!loc.known())
+      return "";
+    auto [it, fresh] = files_.try_emplace(*loc.file);
+    if (fresh) {
+      std::ifstream in(*loc.file);
+      std::string line;
+      while (std::getline(in, line))
+        it->second.push_back(line);
+    }
+    if (loc.line == 0 || loc.line > it->second.size())
+      return "";
+    std::string line = it->second[loc.line - 1];
+    size_t first = line.find_first_not_of(" \t");
+    return first == std::string::npos ? "" : line.substr(first);
+  }
+
+private:
+  std::map<std::string, std::vector<std::string>> files_;
+};
+
 struct Args {
   std::string input;
   std::string output;
@@ -53,6 +80,8 @@ struct Args {
   std::vector<std::string> includeDirs;
   std::vector<std::string> procs;
   bool print = false;
+  bool printAfterEach = false;
+  bool trace = false;
 };
 
 int run(const Args& args) {
@@ -60,6 +89,18 @@ int run(const Args& args) {
   options.frontend.includeDirs = args.includeDirs;
   options.frontend.stdlibDir = findStdlib();
   options.onlyProcs = args.procs;
+  SourceLines lines;
+  if (args.printAfterEach || args.trace)
+    options.onDirective = [&](const std::string& directive, const SrcLoc& at, const Proc& before,
+                              const Proc& after) {
+      std::string header = at.str() + ": " + (lines.at(at).empty() ? directive : lines.at(at));
+      if (args.trace)
+        std::cerr << "## " << header << "\n"
+                  << unifiedDiff(printProc(before), printProc(after), after.name + " (before)",
+                                 after.name + " (after)");
+      if (args.printAfterEach)
+        std::cerr << "# after " << header << "\n" << printProc(after) << "\n";
+    };
   CompiledModule compiled = compileFile(args.input, options);
   for (const std::string& w : compiled.warnings)
     std::cerr << w << "\n";
@@ -101,6 +142,11 @@ int main(int argc, char** argv) {
   app.add_option("-I", args.includeDirs, "add a directory to the import search path");
   app.add_option("--proc", args.procs, "emit only this proc (repeatable)");
   app.add_flag("--print", args.print, "print the emitted procs in source syntax");
+  app.add_flag("--print-after-each", args.printAfterEach,
+               "print the proc after every schedule directive (to standard error)");
+  app.add_flag("--trace", args.trace,
+               "print a unified diff per schedule directive, headed by its source line (to "
+               "standard error)");
   app.set_version_flag("--version", versionText());
 
   try {

@@ -100,9 +100,10 @@ private:
       return;
     case syntax::ItemKind::Schedule:
       claimName(item->name, item->loc);
-      if (!module_.findProc(item->source))
+      if (!module_.findProc(item->source) && !scheduleNames_.count(item->source))
         throw CompileError(item->loc, "schedule '" + item->name + "' derives from unknown proc '" +
                                           item->source + "'");
+      scheduleNames_.insert(item->name);
       module_.schedules.push_back(ScheduleDecl{item, fromImport});
       return;
     case syntax::ItemKind::Def:
@@ -202,6 +203,7 @@ private:
   Module module_;
   std::set<std::string> loaded_;
   std::map<std::string, SrcLoc> definedAt_;
+  std::set<std::string> scheduleNames_; // schedules may derive from earlier schedules
 };
 
 } // namespace

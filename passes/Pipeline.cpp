@@ -1,6 +1,7 @@
 #include "passes/Pipeline.h"
 
 #include "passes/BoundsCheck.h"
+#include "passes/Scheduling.h"
 
 #include <set>
 
@@ -14,10 +15,17 @@ static CompiledModule finish(Module module, const PipelineOptions& options) {
   CompiledModule out;
   for (const ProcPtr& p : module.procs)
     verifyProc(*p, module);
-  for (const ScheduleDecl& s : module.schedules)
-    if (!s.fromImport)
-      out.warnings.push_back(s.item->loc.str() + ": warning: schedule '" + s.item->name +
-                             "' was not applied: the schedule interpreter is not available yet");
+  // Schedules run in source order, so one may derive from another's result.
+  sched::ScheduleRunOptions run;
+  run.onCommit = options.onDirective;
+  run.printStream = options.schedulePrint;
+  for (const ScheduleDecl& s : module.schedules) {
+    if (s.fromImport)
+      continue;
+    ProcPtr scheduled = sched::runSchedule(module, s, run);
+    verifyProc(*scheduled, module);
+    module.setProc(scheduled);
+  }
 
   std::set<std::string> wanted(options.onlyProcs.begin(), options.onlyProcs.end());
   for (const std::string& name : options.onlyProcs) {

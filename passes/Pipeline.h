@@ -4,6 +4,8 @@
 
 #include "frontend/Frontend.h"
 
+#include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,11 @@ namespace schedc {
 struct PipelineOptions {
   FrontendOptions frontend;
   std::vector<std::string> onlyProcs; // --proc: restrict output to these
+  // Called after every directive a schedule applies (--print-after-each, --trace).
+  std::function<void(const std::string& directive, const SrcLoc& at, const Proc& before,
+                     const Proc& after)>
+      onDirective;
+  std::ostream* schedulePrint = nullptr; // where a schedule's print() writes
 };
 
 struct CompiledModule {
