@@ -3,6 +3,8 @@
 
 namespace schedc::sched {
 
-void registerExprPrimitives(PrimitiveRegistry& registry) { (void)registry; }
+void registerExprPrimitives(PrimitiveRegistry& registry) {
+  (void)registry;
+}
 
 } // namespace schedc::sched

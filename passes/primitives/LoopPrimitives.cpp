@@ -3,6 +3,8 @@
 
 namespace schedc::sched {
 
-void registerLoopPrimitives(PrimitiveRegistry& registry) { (void)registry; }
+void registerLoopPrimitives(PrimitiveRegistry& registry) {
+  (void)registry;
+}
 
 } // namespace schedc::sched

@@ -3,6 +3,8 @@
 
 namespace schedc::sched {
 
-void registerOrderPrimitives(PrimitiveRegistry& registry) { (void)registry; }
+void registerOrderPrimitives(PrimitiveRegistry& registry) {
+  (void)registry;
+}
 
 } // namespace schedc::sched
