@@ -13,13 +13,16 @@ namespace schedc::sched {
 // ------------------------------------------------------------ state
 
 ScheduleState::ScheduleState(const Module& module, ProcPtr proc)
-    : module_(module), proc_(std::move(proc)), solver_(std::make_unique<Solver>()) {}
+    : module_(module), proc_(std::move(proc)), solver_(std::make_unique<Solver>()),
+      boundsSolver_(std::make_unique<Solver>()) {}
 
 void ScheduleState::commit(ProcPtr next, const std::string& directive, const SrcLoc& at) {
   // Every rewrite must keep the proc provably in bounds; a directive whose
   // result is not is refused rather than trusted.
   try {
-    checkBounds(*next, module_);
+    // A solver of its own: primitives may commit while their own solver
+    // still holds assumptions about the statement they rewrote.
+    checkBounds(*next, module_, *boundsSolver_);
   } catch (const DirectiveRefused&) {
     throw;
   } catch (const CompileError& e) {
@@ -529,9 +532,8 @@ ProcPtr runSchedule(const Module& module, const ScheduleDecl& decl,
   interpreter.addDefs(module.defs);
   interpreter.runBlock(item.body);
 
-  auto result = std::make_shared<Proc>(state.proc());
-  result->name = item.name;
-  return result;
+  // rename() may have renamed the result; otherwise it is still NEW
+  return state.procPtr();
 }
 
 } // namespace schedc::sched

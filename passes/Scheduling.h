@@ -44,7 +44,8 @@ public:
 private:
   const Module& module_;
   ProcPtr proc_;
-  std::unique_ptr<Solver> solver_;
+  std::unique_ptr<Solver> solver_;       // for primitives' legality checks
+  std::unique_ptr<Solver> boundsSolver_; // only for re-proving bounds in commit()
 };
 
 // Refuses a directive: `file:line:col: error: <directive>: <reason>` at the

@@ -321,6 +321,19 @@ bool Solver::prove(const z3::expr& cond) {
   counterexample_.clear();
   lastUndecided_ = false;
 
+  // Schedules re-prove the bounds of a whole proc after every directive, and
+  // most of those questions were already answered for the previous version:
+  // z3 shares identical terms, so (assumptions, goal) identify a question by
+  // their AST ids. The cached terms are kept alive so that no id is reused.
+  std::string key;
+  for (const z3::expr& a : assumptions_)
+    key += std::to_string(a.id()) + ",";
+  key += "|" + std::to_string(cond.id());
+  if (provedCache_.count(key)) {
+    ++stats_.cacheHits;
+    return true;
+  }
+
   using Clock = std::chrono::steady_clock;
   auto start = Clock::now();
   auto elapsedMs = [&] {
@@ -360,8 +373,12 @@ bool Solver::prove(const z3::expr& cond) {
   }
 
   switch (result) {
-  case z3::unsat:
+  case z3::unsat: {
+    std::vector<z3::expr> pinned(assumptions_.begin(), assumptions_.end());
+    pinned.push_back(cond);
+    provedCache_.emplace(std::move(key), std::move(pinned));
     return true;
+  }
   case z3::sat:
     counterexample_ = describeModel(decider->get_model(), cond);
     return false;

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -98,6 +99,7 @@ public:
   // Measurements, for tuning and for reports.
   struct Stats {
     unsigned queries = 0;
+    unsigned cacheHits = 0; // questions answered again from earlier proofs
     unsigned undecided = 0;
     double totalMs = 0;
     double slowestMs = 0;
@@ -121,6 +123,8 @@ private:
   z3::context ctx_;
   unsigned timeoutMs_;
   std::vector<z3::expr> assumptions_;
+  // Proved questions (see prove()), keyed by AST ids; the terms are pinned.
+  std::unordered_map<std::string, std::vector<z3::expr>> provedCache_;
   std::vector<size_t> scopeStarts_;        // assumptions_.size() at each push
   std::map<std::string, z3::expr> consts_; // key: "v<id>" or "s<id>.<dim>"
   std::map<std::string, VarInfo> varInfo_; // z3 constant name -> what it stands for
