@@ -220,8 +220,8 @@ std::optional<std::vector<std::string>> loopShorthand(const std::string& pattern
       word += c;
     }
   }
-  if (out.size() == 1 && out[0] == "_")
-    return std::nullopt; // a lone `_` is the any-statement pattern
+  if (out.size() == 1 && (out[0] == "_" || out[0] == "pass"))
+    return std::nullopt; // the any-statement and pass patterns, not loop names
   return out;
 }
 
