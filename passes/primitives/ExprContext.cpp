@@ -1,4 +1,5 @@
 #include "passes/primitives/ExprContext.h"
+#include "passes/primitives/LoopContext.h"
 
 #include "frontend/Parser.h"
 #include "ir/IRVisitor.h"
@@ -13,20 +14,8 @@ namespace schedc::sched {
 // ------------------------------------------------------------ facts
 
 void assumeStmtContext(Solver& solver, const Proc& proc, const Path& path) {
-  assumeProcFacts(solver, proc);
-  std::vector<Located> enclosing = ancestors(proc, path);
-  for (size_t k = 0; k < enclosing.size(); ++k) {
-    const Stmt& s = enclosing[k].stmt;
-    if (const For* loop = s->as<For>()) {
-      z3::expr iter = solver.var(loop->iter, ScalarType::Index);
-      solver.assume(solver.toZ3Int(loop->lo) <= iter);
-      solver.assume(iter < solver.toZ3Int(loop->hi));
-    } else if (const If* branch = s->as<If>()) {
-      // The step below this ancestor says which of its blocks leads to `path`.
-      bool taken = path[k + 1].branch == Branch::Body;
-      assumeCondition(solver, branch->cond, taken);
-    }
-  }
+  // A statement sees what the block it stands in sees.
+  assumeContext(solver, proc, blockOf(path));
 }
 
 bool provablyEqualAt(Solver& solver, const Proc& proc, const Path& path, const Expr& a,

@@ -1,6 +1,7 @@
 // Registration of the order primitives (each primitive: legality check and
 // rewrite side by side, one file each), and the helpers they share.
 #include "passes/primitives/OrderPrimitives.h"
+#include "passes/primitives/LoopRewrite.h"
 
 #include "ir/IRMutator.h"
 
@@ -54,70 +55,6 @@ private:
   Expr to_;
 };
 
-// Rebuilds every statement (so each gets a new identity) and gives every
-// binder a new symbol, renaming its uses.
-class FreshCopier : public IRMutator {
-protected:
-  Expr visitRead(const Read* e, const Expr& self) override {
-    std::vector<Expr> idx = mutateExprs(e->idx);
-    Sym name = renamed(e->name);
-    if (name == e->name && sameNodes(idx, e->idx))
-      return self;
-    return Read::make(name, std::move(idx), e->type, e->loc);
-  }
-  Expr visitWindow(const WindowExpr* e, const Expr& self) override {
-    std::vector<WindowIndex> idx;
-    for (const WindowIndex& w : e->idx)
-      idx.push_back(WindowIndex{mutate(w.lo), w.hi ? mutate(w.hi) : nullptr});
-    return WindowExpr::make(renamed(e->name), std::move(idx), e->type, e->loc);
-  }
-  Expr visitStride(const StrideExpr* e, const Expr& self) override {
-    Sym name = renamed(e->name);
-    return name == e->name ? self : StrideExpr::make(name, e->dim, e->loc);
-  }
-
-  Block visitAssign(const Assign* s, const Stmt&) override {
-    std::vector<Expr> idx = mutateExprs(s->idx);
-    Expr rhs = mutate(s->rhs);
-    Sym name = renamed(s->name);
-    return {s->isReduce() ? Assign::makeReduce(name, s->type, std::move(idx), rhs, s->loc)
-                          : Assign::make(name, s->type, std::move(idx), rhs, s->loc)};
-  }
-  Block visitFor(const For* s, const Stmt&) override {
-    Expr lo = mutate(s->lo), hi = mutate(s->hi);
-    Sym iter = bind(s->iter);
-    return {For::make(iter, lo, hi, mutateBlock(s->body), s->mode, s->loc)};
-  }
-  Block visitIf(const If* s, const Stmt&) override {
-    return {If::make(mutate(s->cond), mutateBlock(s->body), mutateBlock(s->orelse), s->loc)};
-  }
-  Block visitAlloc(const Alloc* s, const Stmt&) override {
-    std::vector<Expr> shape = mutateExprs(s->shape);
-    return {Alloc::make(bind(s->name), s->type, std::move(shape), s->mem, s->loc)};
-  }
-  Block visitWindowBind(const WindowBind* s, const Stmt&) override {
-    Expr rhs = mutate(s->rhs);
-    return {WindowBind::make(bind(s->name), rhs, s->loc)};
-  }
-  Block visitCall(const Call* s, const Stmt&) override {
-    return {Call::make(s->callee, mutateExprs(s->args), s->loc)};
-  }
-  Block visitPass(const Pass* s, const Stmt&) override { return {Pass::make(s->loc)}; }
-
-private:
-  Sym bind(const Sym& s) {
-    Sym fresh = s.copy();
-    renames_.insert_or_assign(s.id(), fresh);
-    return fresh;
-  }
-  Sym renamed(const Sym& s) const {
-    auto found = renames_.find(s.id());
-    return found == renames_.end() ? s : found->second;
-  }
-
-  std::map<uint64_t, Sym> renames_;
-};
-
 } // namespace
 
 Block substituteVar(const Block& block, const Sym& from, const Expr& to) {
@@ -125,7 +62,7 @@ Block substituteVar(const Block& block, const Sym& from, const Expr& to) {
 }
 
 Block freshCopy(const Block& block) {
-  return FreshCopier().mutateBlock(block);
+  return sched::freshCopy(block); // LoopRewrite's: fresh statement ids and binders
 }
 
 Stmt rebuildLoop(const For& loop, Block body) {
