@@ -390,6 +390,8 @@ const PrimitiveRegistry& allPrimitives() {
     registerLoopPrimitives(r);
     registerOrderPrimitives(r);
     registerExprPrimitives(r);
+    registerProcPrimitives(r);
+    registerBufferPrimitives(r);
     return r;
   }();
   return registry;
