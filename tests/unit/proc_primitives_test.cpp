@@ -3,7 +3,8 @@
 // algorithm computes (compiled and run on random inputs; RVM instrs under
 // qemu-riscv64), and every refusal names the directive and the reason at
 // the directive.
-#include "tests/unit/support/DiffRun.h"
+#include "support/DiffRun.h"
+#include "support/ScheduleText.h"
 
 #include <gtest/gtest.h>
 
@@ -11,41 +12,19 @@
 #include <sstream>
 #include <string>
 
+using schedc::testing::at;
 using schedc::testing::errorOf;
+using schedc::testing::firstLine;
+using schedc::testing::goldenSchedule;
 using schedc::testing::printedProc;
 using schedc::testing::runsLike;
+using schedc::testing::scheduled;
 
 namespace {
 
 // The text of tests/golden/schedules/procs_<name>.sched.
 std::string golden(const std::string& name) {
-  std::string path =
-      std::string(SCHEDC_SOURCE_DIR) + "/tests/golden/schedules/procs_" + name + ".sched";
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot read " << path;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// `algorithm` (complete lines) followed by `schedule s from <proc>:` with
-// `directives` (one per line, indented by the caller's `    `).
-std::string scheduled(const std::string& algorithm, const std::string& proc,
-                      const std::string& directives) {
-  return algorithm + "\nschedule s from " + proc + ":\n" + directives;
-}
-
-// "test.sched:L:5: error: " for the k-th directive line (0-based) of a
-// schedule built by scheduled().
-std::string at(const std::string& algorithm, int k) {
-  int lines = 0;
-  for (char c : algorithm)
-    lines += c == '\n';
-  return "test.sched:" + std::to_string(lines + 3 + k) + ":5: error: ";
-}
-
-std::string firstLine(const std::string& text) {
-  return text.substr(0, text.find('\n'));
+  return goldenSchedule("procs_" + name);
 }
 
 const std::string kShift = R"(proc shift(A: i32[16, 16], C: i32[16, 16]):
