@@ -40,6 +40,16 @@ Expr IRMutator::mutate(const Expr& e) {
 }
 
 Block IRMutator::mutate(const Stmt& s) {
+  struct Restore {
+    Stmt& slot;
+    Stmt saved;
+    ~Restore() { slot = std::move(saved); }
+  } restore{currentStmt_, currentStmt_};
+  currentStmt_ = s;
+  return dispatch(s);
+}
+
+Block IRMutator::dispatch(const Stmt& s) {
   switch (s->kind) {
   case StmtKind::Assign:
   case StmtKind::Reduce:

@@ -19,6 +19,10 @@ public:
   std::vector<Expr> mutateExprs(const std::vector<Expr>& es);
 
 protected:
+  // The innermost statement being mutated (for messages about where a
+  // problem is); null outside any statement.
+  const Stmt& currentStmt() const { return currentStmt_; }
+
   virtual Expr visitConst(const Const* e, const Expr& self) { return self; }
   virtual Expr visitRead(const Read* e, const Expr& self);
   virtual Expr visitBinOp(const BinOp* e, const Expr& self);
@@ -34,6 +38,10 @@ protected:
   virtual Block visitWindowBind(const WindowBind* s, const Stmt& self);
   virtual Block visitCall(const Call* s, const Stmt& self);
   virtual Block visitPass(const Pass* s, const Stmt& self) { return {self}; }
+
+private:
+  Block dispatch(const Stmt& s);
+  Stmt currentStmt_;
 };
 
 // True if both vectors hold the very same nodes (pointer equality).

@@ -266,7 +266,6 @@ protected:
     return self;
   }
   Block visitAssign(const Assign* s, const Stmt& self) override {
-    current_ = self;
     if (s->name != buffer_)
       return IRMutator::visitAssign(s, self);
     std::vector<Expr> idx = newIndex_(mutateExprs(s->idx));
@@ -275,38 +274,17 @@ protected:
                                  : Assign::make(s->name, s->type, idx, rhs, s->loc);
     return {keepIdentity(std::move(rebuilt), *s)};
   }
-  Block visitFor(const For* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitFor(s, self);
-  }
-  Block visitIf(const If* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitIf(s, self);
-  }
-  Block visitCall(const Call* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitCall(s, self);
-  }
-  Block visitWindowBind(const WindowBind* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitWindowBind(s, self);
-  }
-  Block visitAlloc(const Alloc* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitAlloc(s, self);
-  }
 
 private:
   void fail(const std::string& reason) {
     if (!problem) {
-      problem = current_;
+      problem = currentStmt();
       why = reason;
     }
   }
 
   Sym buffer_;
   const IndexMap& newIndex_;
-  Stmt current_;
 };
 
 } // namespace

@@ -38,7 +38,6 @@ public:
   Block run(const Block& block) {
     Block out;
     for (const Stmt& s : block) {
-      current_ = s;
       Block rebuilt = mutate(s);
       out.insert(out.end(), rebuilt.begin(), rebuilt.end());
     }
@@ -84,29 +83,7 @@ protected:
       fail("the strides of '" + buffer_.name() + "' are used");
     return self;
   }
-  // Problems are shown at the innermost statement that has them.
-  Block visitFor(const For* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitFor(s, self);
-  }
-  Block visitIf(const If* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitIf(s, self);
-  }
-  Block visitCall(const Call* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitCall(s, self);
-  }
-  Block visitWindowBind(const WindowBind* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitWindowBind(s, self);
-  }
-  Block visitAlloc(const Alloc* s, const Stmt& self) override {
-    current_ = self;
-    return IRMutator::visitAlloc(s, self);
-  }
   Block visitAssign(const Assign* s, const Stmt& self) override {
-    current_ = self;
     if (s->name != buffer_)
       return IRMutator::visitAssign(s, self);
     std::vector<Expr> idx = mutateExprs(s->idx);
@@ -138,14 +115,13 @@ private:
   void fail(const std::string& why) {
     if (problem.empty()) {
       problem = why;
-      problemStmt = current_;
+      problemStmt = currentStmt();
     }
   }
 
   Sym buffer_;
   size_t dim_;
   std::vector<Sym> parts_;
-  Stmt current_;
 };
 
 } // namespace
