@@ -319,9 +319,12 @@ PatternMatches matchPattern(const Proc& proc, const std::string& text, const Src
   if (ps.empty() || exprPattern) {
     syntax::ExprPtr e;
     try {
-      e = parseExpression(pattern, where);
+      // `where` is the pattern string's opening quote; the text starts after it
+      SrcLoc textStart = where;
+      textStart.col += 1;
+      e = parseExpression(pattern, textStart);
     } catch (const CompileError& err) {
-      throw CompileError(where, "pattern '" + text + "' does not parse: " + err.message());
+      throw CompileError(err.loc(), "pattern '" + text + "' does not parse: " + err.message());
     }
     result.isExpr = true;
     for (const Located& l : stmts) {

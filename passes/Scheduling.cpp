@@ -120,12 +120,14 @@ static Expr withChild(const Expr& e, size_t i, Expr child) {
   switch (e->kind) {
   case ExprKind::Read:
     return Read::make(e->as<Read>()->name, kids, e->type, e->loc);
+  // Rebuilt operators keep their type: make() would recompute it from the
+  // operands, which for mixed-width data (i8 * i8 into i32) is not the same.
   case ExprKind::BinOp:
-    return BinOp::make(e->as<BinOp>()->op, kids[0], kids[1], e->loc);
+    return std::make_shared<BinOp>(e->as<BinOp>()->op, kids[0], kids[1], e->type, e->loc);
   case ExprKind::UnOp:
-    return UnOp::make(e->as<UnOp>()->op, kids[0], e->loc);
+    return std::make_shared<UnOp>(e->as<UnOp>()->op, kids[0], e->type, e->loc);
   case ExprKind::Select:
-    return Select::make(kids[0], kids[1], kids[2], e->loc);
+    return std::make_shared<Select>(kids[0], kids[1], kids[2], e->type, e->loc);
   case ExprKind::Window: {
     auto w = e->as<WindowExpr>();
     std::vector<WindowIndex> idx;

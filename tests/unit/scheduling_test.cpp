@@ -130,3 +130,10 @@ TEST(Trace, UnifiedDiffOfTwoTexts) {
   EXPECT_EQ(unifiedDiff("a\nb\nc\nd\n", "a\nB\nc\nd\n", "before", "after", 1),
             "--- before\n+++ after\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
 }
+
+TEST(Patterns, ExpressionPatternErrorsPointIntoTheString) {
+  // the string starts at column 16 (its quote); its text at 17, the bad ')' at 22
+  EXPECT_EQ(run("    print(find('x[_] )'))\n"),
+            "error: t.sched:11:22: pattern 'x[_] )' does not parse: syntax error: "
+            "unexpected ')', expecting {<EOF>, NEWLINE}");
+}
