@@ -241,6 +241,12 @@ Value Cursor::getAttribute(const std::string& name, const SrcLoc& loc) {
 
   if (kind_ == Kind::Invalid || (kind_ != Kind::Block && kind_ != Kind::Gap && !stmtPath()))
     failStale(loc, "");
+  if (kind_ == Kind::Expr)
+    if (auto v = exprAttribute(name, loc))
+      return *v;
+  if (kind_ == Kind::Stmt)
+    if (auto v = stmtQuery(name, loc))
+      return *v;
 
   if (name == "parent")
     return method([self, noArgs](const CallArgs& call) {
@@ -264,6 +270,8 @@ Value Cursor::getAttribute(const std::string& name, const SrcLoc& loc) {
         block = name == "body" ? &branch->body : &branch->orelse;
       if (!block)
         throw CompileError(call.loc, name + "(): the cursor is not a loop or an if");
+      if (block->empty() && name == "orelse")
+        return self->wrap(invalid(self->state_, "the if has no else"));
       if (block->empty())
         throw CompileError(call.loc, name + "(): the block is empty");
       return self->wrap(Cursor::block(self->state_, idsOf(*block, 0, block->size())));
@@ -278,6 +286,15 @@ Value Cursor::getAttribute(const std::string& name, const SrcLoc& loc) {
       if (i < 0 || i >= static_cast<int64_t>(block.size()))
         return self->wrap(invalid(self->state_, "no statement " + name + " to it"));
       return self->wrap(stmt(self->state_, block[static_cast<size_t>(i)]->id));
+    });
+  if (name == "as_block")
+    return method([self, noArgs](const CallArgs& call) {
+      noArgs(call);
+      if (self->kind_ == Kind::Block)
+        return self->wrap(self);
+      if (self->kind_ != Kind::Stmt)
+        throw CompileError(call.loc, "as_block(): needs a statement or block cursor");
+      return self->wrap(block(self->state_, self->ids_));
     });
   if (name == "before" || name == "after")
     return method([self, noArgs, name](const CallArgs& call) {
@@ -341,6 +358,150 @@ Value Cursor::getAttribute(const std::string& name, const SrcLoc& loc) {
       return self->wrap(expr(self->state_, s->id, {index}));
     });
   failNoAttribute(name, loc);
+}
+
+// Queries on an expression cursor, for helpers that inspect what they
+// rewrite (Exo's ReadCursor/BinOpCursor/... methods).
+std::optional<Value> Cursor::exprAttribute(const std::string& name, const SrcLoc&) {
+  auto self = std::static_pointer_cast<Cursor>(shared_from_this());
+  auto current = [self](const SrcLoc& at) {
+    auto e = self->exprRef();
+    if (!e)
+      self->failStale(at, "");
+    return e->expr;
+  };
+  auto noArgs = [name](const CallArgs& call) {
+    if (!call.positional.empty() || !call.keywords.empty())
+      throw CompileError(call.loc, name + "() takes no arguments");
+  };
+  auto child = [self](size_t k) {
+    std::vector<size_t> path = self->path_;
+    path.push_back(k);
+    return self->wrap(expr(self->state_, self->ids_[0], std::move(path)));
+  };
+  auto test = [&](auto predicate) {
+    return boundMethod(name, [current, noArgs, predicate](const CallArgs& call) {
+      noArgs(call);
+      return Value::fromBool(predicate(current(call.loc)));
+    });
+  };
+  if (name == "is_read")
+    return test([](const Expr& e) { return e->as<Read>() != nullptr; });
+  if (name == "is_binop")
+    return test([](const Expr& e) { return e->as<BinOp>() != nullptr; });
+  if (name == "is_unary_minus")
+    return test([](const Expr& e) {
+      auto u = e->as<UnOp>();
+      return u && u->op == UnOpKind::Neg;
+    });
+  if (name == "is_select")
+    return test([](const Expr& e) { return e->as<Select>() != nullptr; });
+  if (name == "is_window")
+    return test([](const Expr& e) { return e->as<WindowExpr>() != nullptr; });
+  if (name == "op")
+    return boundMethod(name, [current, noArgs](const CallArgs& call) {
+      noArgs(call);
+      auto b = current(call.loc)->as<BinOp>();
+      if (!b)
+        throw CompileError(call.loc, "op(): not a binary operation");
+      return Value::fromStr(binOpSpelling(b->op));
+    });
+  if (name == "lhs" || name == "rhs" || name == "arg")
+    return boundMethod(name, [current, noArgs, child, name](const CallArgs& call) {
+      noArgs(call);
+      Expr e = current(call.loc);
+      if (e->as<BinOp>() && name != "arg")
+        return child(name == "lhs" ? 0 : 1);
+      if (e->as<UnOp>() && name == "arg")
+        return child(0);
+      throw CompileError(call.loc, name + "(): not available on '" + printExpr(e) + "'");
+    });
+  if (name == "name" || name == "idx")
+    return boundMethod(name, [current, noArgs, child, name](const CallArgs& call) {
+      noArgs(call);
+      Expr e = current(call.loc);
+      auto read = e->as<Read>();
+      auto window = e->as<WindowExpr>();
+      if (name == "name" && (read || window))
+        return Value::fromStr(read ? read->name.name() : window->name.name());
+      if (name == "idx" && read) {
+        std::vector<Value> items;
+        for (size_t k = 0; k < read->idx.size(); ++k)
+          items.push_back(child(k));
+        return Value::newList(std::move(items));
+      }
+      throw CompileError(call.loc, name + "(): not available on '" + printExpr(e) + "'");
+    });
+  return std::nullopt;
+}
+
+// Queries on a statement cursor beyond navigation: what a helper needs to
+// see which buffers a statement touches and where.
+std::optional<Value> Cursor::stmtQuery(const std::string& name, const SrcLoc&) {
+  auto self = std::static_pointer_cast<Cursor>(shared_from_this());
+  auto current = [self](const SrcLoc& at) {
+    auto p = self->stmtPath();
+    if (!p)
+      self->failStale(at, "");
+    return stmtAt(self->state_.proc(), *p);
+  };
+  auto noArgs = [name](const CallArgs& call) {
+    if (!call.positional.empty() || !call.keywords.empty())
+      throw CompileError(call.loc, name + "() takes no arguments");
+  };
+  auto slots = [self](const Stmt& s, size_t begin, size_t end) {
+    std::vector<Value> items;
+    for (size_t k = begin; k < end; ++k)
+      items.push_back(self->wrap(expr(self->state_, s->id, {k})));
+    return Value::newList(std::move(items));
+  };
+  if (name == "is_pass" || name == "is_window_stmt")
+    return boundMethod(name, [current, noArgs, name](const CallArgs& call) {
+      noArgs(call);
+      StmtKind k = current(call.loc)->kind;
+      return Value::fromBool(k == (name == "is_pass" ? StmtKind::Pass : StmtKind::WindowBind));
+    });
+  if (name == "idx")
+    return boundMethod(name, [current, noArgs, slots](const CallArgs& call) {
+      noArgs(call);
+      Stmt s = current(call.loc);
+      if (auto a = s->as<Assign>())
+        return slots(s, 0, a->idx.size());
+      throw CompileError(call.loc, "idx(): the statement is not an assignment or a reduction");
+    });
+  if (name == "rhs")
+    return boundMethod(name, [self, current, noArgs](const CallArgs& call) {
+      noArgs(call);
+      Stmt s = current(call.loc);
+      if (auto a = s->as<Assign>())
+        return self->wrap(expr(self->state_, s->id, {a->idx.size()}));
+      if (s->as<WindowBind>())
+        return self->wrap(expr(self->state_, s->id, {0}));
+      throw CompileError(call.loc, "rhs(): not available on this statement");
+    });
+  if (name == "shape" || name == "mem" || name == "is_tensor")
+    return boundMethod(name, [current, noArgs, slots, name](const CallArgs& call) {
+      noArgs(call);
+      Stmt s = current(call.loc);
+      auto a = s->as<Alloc>();
+      if (!a)
+        throw CompileError(call.loc, name + "(): the statement is not an allocation");
+      if (name == "mem")
+        return Value::fromStr(a->mem);
+      if (name == "is_tensor")
+        return Value::fromBool(!a->shape.empty());
+      return slots(s, 0, a->shape.size());
+    });
+  if (name == "args")
+    return boundMethod(name, [current, noArgs, slots](const CallArgs& call) {
+      noArgs(call);
+      Stmt s = current(call.loc);
+      auto c = s->as<Call>();
+      if (!c)
+        throw CompileError(call.loc, "args(): the statement is not a call");
+      return slots(s, 0, c->args.size());
+    });
+  return std::nullopt;
 }
 
 } // namespace schedc::sched

@@ -42,6 +42,8 @@ public:
 
 private:
   Path requirePath(const SrcLoc& loc) const;
+  std::optional<Value> exprAttribute(const std::string& name, const SrcLoc& loc);
+  std::optional<Value> stmtQuery(const std::string& name, const SrcLoc& loc);
   Value wrap(std::shared_ptr<Cursor> c) const { return Value::fromObject(std::move(c)); }
 
   ScheduleState& state_;

@@ -1186,6 +1186,27 @@ void ScheduleInterpreter::registerLanguageBuiltins() {
     return Value::newTuple(std::move(items));
   });
 
+  // isinstance(x, list|tuple|str|int|bool): helpers accept one item or a
+  // list of them, as Exo's stdlib does.
+  defineBuiltin("isinstance", [argCount](const CallArgs& args) {
+    argCount(args, "isinstance", 2, 2);
+    const Value& type = args.positional[1];
+    const Value& x = args.positional[0];
+    std::string typeName = type.isBuiltin() ? type.asBuiltin().name : "";
+    if (typeName == "list")
+      return Value::fromBool(x.isList());
+    if (typeName == "tuple")
+      return Value::fromBool(x.isTuple());
+    if (typeName == "str")
+      return Value::fromBool(x.isStr());
+    if (typeName == "int")
+      return Value::fromBool(x.isInt());
+    if (typeName == "bool")
+      return Value::fromBool(x.kind() == Value::Kind::Bool);
+    throw CompileError(args.positionalLoc(1),
+                       "isinstance(): the second argument must be list, tuple, str, int or bool");
+  });
+
   // enumerate, zip and reversed build lists rather than lazy iterators: the
   // schedule language iterates small sequences, and a list prints plainly.
   defineBuiltin("enumerate", [this](const CallArgs& args) {

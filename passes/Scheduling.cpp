@@ -31,7 +31,7 @@ void ScheduleState::commit(ProcPtr next, const std::string& directive, const Src
   }
   ProcPtr before = proc_;
   proc_ = std::move(next);
-  if (onCommit)
+  if (onCommit && !dryRun)
     onCommit(directive, at, *before, *proc_);
 }
 
@@ -495,6 +495,14 @@ void registerCorePrimitives(PrimitiveRegistry& registry) {
                   Path p = allocArg(state, args[0], args.locs[0], "find_alloc_or_arg");
                   return stmtCursor(state, stmtAt(state.proc(), p)->id);
                 }});
+  // proc_body(): the whole body of the proc being scheduled (Exo's
+  // proc.body()), for helpers that visit every statement.
+  registry.add({"proc_body", {}, [](ScheduleState& state, const BoundArgs&, const CallArgs&) {
+                  std::vector<uint64_t> ids;
+                  for (const Stmt& s : state.proc().body)
+                    ids.push_back(s->id);
+                  return blockCursor(state, ids);
+                }});
 }
 
 // ------------------------------------------------------------ running
@@ -533,6 +541,37 @@ ProcPtr runSchedule(const Module& module, const ScheduleDecl& decl,
                                return s->fn(state, bound, call);
                              }));
   }
+  // is_legal(directive, args...): whether the directive would be accepted,
+  // without applying it (Exo's attempt(); auto_stage_mem tries windows).
+  interpreter.defineGlobal(
+      "is_legal", Value::newBuiltin("is_legal", [&state](const CallArgs& call) {
+        if (call.positional.empty() || !call.positional[0].isBuiltin())
+          throw CompileError(call.loc, "is_legal() takes a directive and its arguments");
+        const BuiltinData& directive = call.positional[0].asBuiltin();
+        if (!allPrimitives().find(directive.name))
+          throw CompileError(call.positionalLoc(0),
+                             "is_legal(): '" + directive.name + "' is not a directive");
+        CallArgs inner = call;
+        inner.positional.erase(inner.positional.begin());
+        if (!inner.positionalLocs.empty())
+          inner.positionalLocs.erase(inner.positionalLocs.begin());
+        ProcPtr saved = state.snapshot();
+        bool wasDry = state.dryRun;
+        state.dryRun = true;
+        bool legal = true;
+        try {
+          directive.fn(inner);
+        } catch (const DirectiveRefused&) {
+          legal = false;
+        } catch (...) {
+          state.restore(saved);
+          state.dryRun = wasDry;
+          throw;
+        }
+        state.restore(saved);
+        state.dryRun = wasDry;
+        return Value::fromBool(legal);
+      }));
   interpreter.addDefs(module.defs);
   interpreter.runBlock(item.body);
 

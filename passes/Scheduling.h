@@ -36,6 +36,12 @@ public:
   // bounds; if it is not, the directive is refused (the proc stays as it was).
   void commit(ProcPtr next, const std::string& directive, const SrcLoc& at);
 
+  // is_legal() runs a directive and then puts the proc back; while it runs,
+  // commits are not reported.
+  ProcPtr snapshot() const { return proc_; }
+  void restore(ProcPtr proc) { proc_ = std::move(proc); }
+  bool dryRun = false;
+
   // Called after each committed directive (for --print-after-each/--trace).
   std::function<void(const std::string& directive, const SrcLoc& at, const Proc& before,
                      const Proc& after)>

@@ -42,15 +42,20 @@ std::string shapeProblem(const Alloc& alloc, const MemoryDef& memory) {
   if (memory.shape.empty())
     return "";
   // The required shape is in 32-bit words: the rows must match and the last
-  // dimension must hold as many bytes.
-  bool fits = extents.size() == memory.shape.size() && !extents.empty();
+  // dimension must hold as many bytes. Extra constant leading dimensions make
+  // an array of registers, which unroll_buffer splits before code generation
+  // (the backend refuses a register buffer that still has them).
+  bool fits = extents.size() >= memory.shape.size() && !extents.empty();
+  size_t lead = fits ? extents.size() - memory.shape.size() : 0;
   for (size_t d = 0; fits && d < extents.size(); ++d) {
     if (!extents[d])
       fits = false;
+    else if (d < lead)
+      fits = *extents[d] >= 1;
     else if (d + 1 < extents.size())
-      fits = *extents[d] == memory.shape[d];
+      fits = *extents[d] == memory.shape[d - lead];
     else
-      fits = *extents[d] * byteWidth(alloc.type) == memory.shape[d] * 4;
+      fits = *extents[d] * byteWidth(alloc.type) == memory.shape[d - lead] * 4;
   }
   if (fits)
     return "";

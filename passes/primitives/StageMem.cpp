@@ -19,8 +19,14 @@
 // window being inside buf is proved by commit() (the load and store access
 // it).
 //
+// The load is left out when the block's first statement overwrites the
+// whole window without reading buf (e.g. `out[i, j] = 0` before `out[i, j] +=
+// ...`, or a loop nest filling it): nothing the block reads, and nothing the
+// store writes back, comes from the load then.
+//
 // Forwarding: the block's statements keep their identity. Returns (alloc,
-// load (the zero-init with accum=True), block, store or None), the cursors
+// load (the zero-init with accum=True; None when left out), block, store or
+// None), the cursors
 // the stdlib's auto_stage_mem(..., rc=True) hands back.
 #include "ir/IRMutator.h"
 #include "ir/IRVisitor.h"
@@ -288,6 +294,53 @@ Expr zeroOf(ScalarType type, const SrcLoc& loc) {
 
 } // namespace
 
+// True when `first` (at `path`) is a perfect loop nest whose innermost
+// statement assigns buf at every point of the window, each exactly once per
+// iteration, without reading buf: for each interval dimension d the index is
+// lo_d + v for a distinct loop variable v running over [0, hi_d - lo_d); for
+// each point dimension the index is the point.
+static bool overwritesWindow(ScheduleState& state, const Proc& proc, Path path, Stmt first,
+                             const Window& window, const AliasRoots& roots) {
+  const Sym& buffer = window.buffer.sym;
+  std::vector<const For*> loops;
+  Stmt s = first;
+  while (auto loop = s->as<For>()) {
+    if (loop->body.size() != 1)
+      return false;
+    loops.push_back(loop);
+    s = loop->body[0];
+    path.push_back({Branch::Body, 0});
+  }
+  auto assign = s->as<Assign>();
+  if (!assign || s->kind != StmtKind::Assign || assign->name.id() != buffer.id() ||
+      buffersRead(s, roots).count(roots.root(buffer)) || assign->idx.size() != window.idx.size())
+    return false;
+  std::set<uint64_t> used;
+  for (size_t d = 0; d < window.idx.size(); ++d) {
+    const WindowIndex& w = window.idx[d];
+    const Expr& index = assign->idx[d];
+    if (!w.isInterval()) {
+      if (!provablyEqualAt(state.solver(), proc, path, index, w.lo))
+        return false;
+      continue;
+    }
+    // which loop variable runs along this dimension
+    const For* along = nullptr;
+    for (const For* loop : loops)
+      if (symsMentioned(index).count(loop->iter.id()))
+        along = along ? nullptr : loop;
+    if (!along || used.count(along->iter.id()))
+      return false;
+    used.insert(along->iter.id());
+    Expr expected = addE(w.lo, varRead(along->iter, first->loc));
+    if (!provablyEqualAt(state.solver(), proc, path, index, expected) ||
+        !provablyEqualAt(state.solver(), proc, path, along->lo, intConst(0)) ||
+        !provablyEqualAt(state.solver(), proc, path, along->hi, subE(w.hi, w.lo)))
+      return false;
+  }
+  return used.size() == loops.size();
+}
+
 static Value stageMem(ScheduleState& state, const BoundArgs& args, const CallArgs& call) {
   BlockRange range = blockArg(state, args[0], args.locs[0], kDirective);
   const std::string& text = args[1].requireStr(args.locs[1], "win_expr");
@@ -415,8 +468,11 @@ static Value stageMem(ScheduleState& state, const BoundArgs& args, const CallArg
     Expr value = accum ? zeroOf(type, loc) : Read::make(buffer, std::move(bufferIdx), type, loc);
     return Assign::make(staged, type, std::move(stagedIdx), std::move(value), loc);
   });
-  uint64_t loadId = load->id;
-  replacement.push_back(std::move(load));
+  std::optional<uint64_t> loadId;
+  if (accum || !overwritesWindow(state, proc, first, stmts.front(), window, roots)) {
+    loadId = load->id;
+    replacement.push_back(std::move(load));
+  }
 
   Restage restage(window, staged);
   std::vector<uint64_t> blockIds;
@@ -439,7 +495,8 @@ static Value stageMem(ScheduleState& state, const BoundArgs& args, const CallArg
 
   state.commit(replaceRange(proc, range.block, range.begin, range.end, std::move(replacement)),
                kDirective, call.loc);
-  return Value::newTuple({stmtCursor(state, allocId), stmtCursor(state, loadId),
+  return Value::newTuple({stmtCursor(state, allocId),
+                          loadId ? stmtCursor(state, *loadId) : Value::none(),
                           blockCursor(state, std::move(blockIds)),
                           storeId ? stmtCursor(state, *storeId) : Value::none()});
 }

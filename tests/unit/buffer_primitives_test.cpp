@@ -87,6 +87,38 @@ proc load(x: i32[4, 8]):
                 "32-bit words");
 }
 
+TEST(SetMemory, AcceptsAnArrayOfTilesThatUnrollBufferSplits) {
+  // conv1d_rvm moves out_tile: i32[4, 4, 4] into RVM_TILE and only later
+  // unrolls it into four registers; left unsplit, the backend refuses it.
+  const std::string tiles = R"(import "rvm.sched"
+
+proc load(x: i32[2, 4, 4]):
+    t: i32[2, 4, 4]
+    for k in seq(0, 2):
+        for i in seq(0, 4):
+            for j in seq(0, 4):
+                t[k, i, j] = 0
+        for i in seq(0, 4):
+            for j in seq(0, 4):
+                x[k, i, j] = t[k, i, j]
+)";
+  const std::string toTiles = "    set_memory(\"t : _\", RVM_TILE)\n"
+                              "    replace(find(\"for i in _:_\"), rvm_mzero)\n"
+                              "    replace(find(\"for i in _:_\"), rvm_mst)\n";
+  std::string kept = scheduled(tiles, "load", toTiles);
+  EXPECT_NE(printedProc(kept, "s").find("t: i32[2, 4, 4] @ RVM_TILE"), std::string::npos)
+      << printedProc(kept, "s");
+  ::testing::AssertionResult unsplit = runsLike(kept, "s", "load");
+  EXPECT_FALSE(unsplit);
+  EXPECT_NE(std::string(unsplit.message()).find("'t: i32[2, 4, 4]' does not fit memory RVM_TILE"),
+            std::string::npos)
+      << unsplit.message();
+  std::string split = scheduled(
+      tiles, "load", toTiles + "    unroll_loop(\"k\")\n    unroll_buffer(\"t : _\", 0)\n");
+  EXPECT_TRUE(runsLike(split, "s", "load"));
+  EXPECT_EQ(errorOf(split), "no error") << errorOf(split);
+}
+
 // ------------------------------------------------------------ set_precision
 
 TEST(SetPrecision, ChangesThatKeepEveryValueComputeTheSame) {

@@ -56,6 +56,41 @@ TEST(StageMem, AWindowShiftedByOneCoversTheReads) {
   EXPECT_EQ(printed.find("A[4 * io + i0, i1 + 1] = "), std::string::npos) << printed;
 }
 
+const std::string kFillThenAccumulate = R"(proc fill(A: i32[8, 8], C: i32[8, 8]):
+    for io in seq(0, 2):
+        for ii in seq(0, 4):
+            for j in seq(0, 8):
+                C[4 * io + ii, j] = 0
+        for ii in seq(0, 4):
+            for j in seq(0, 8):
+                C[4 * io + ii, j] += A[4 * io + ii, j] * 3
+)";
+
+TEST(StageMem, ABlockThatFirstOverwritesTheWindowNeedsNoLoad) {
+  std::string src = scheduled(
+      kFillThenAccumulate, "fill",
+      "    stage_mem(find(\"for ii in _:_\").expand(0, 1), \"C[4 * io:4 * io + 4, 0:8]\", "
+      "\"c_tile\")\n");
+  EXPECT_TRUE(runsLike(src, "s", "fill"));
+  std::string printed = printedProc(src, "s");
+  EXPECT_EQ(printed.find("= C["), std::string::npos) << printed;
+  EXPECT_NE(printed.find("C[4 * io + i0, i1] = c_tile[i0, i1]"), std::string::npos) << printed;
+}
+
+TEST(StageMem, APartialOverwriteKeepsTheLoad) {
+  // the first nest writes only columns 0..3 of the 8 staged ones
+  std::string partial = kFillThenAccumulate;
+  partial.replace(partial.find("for j in seq(0, 8):\n                C[4 * io + ii, j] = 0"),
+                  std::string("for j in seq(0, 8)").size(), "for j in seq(0, 4)");
+  std::string src = scheduled(
+      partial, "fill",
+      "    stage_mem(find(\"for ii in _:_\").expand(0, 1), \"C[4 * io:4 * io + 4, 0:8]\", "
+      "\"c_tile\")\n");
+  EXPECT_TRUE(runsLike(src, "s", "fill"));
+  std::string printed = printedProc(src, "s");
+  EXPECT_NE(printed.find("c_tile[i0, i1] = C[4 * io + i0, i1]"), std::string::npos) << printed;
+}
+
 TEST(StageMem, RefusesAWindowThatMissesAnAccess) {
   std::string src = scheduled(
       kShift, "shift",
