@@ -379,6 +379,46 @@ static void test_arith(void) {
   }
 }
 
+/* int8 tiles as stdlib's rvm_mld_i8 loads them: mld.w of packed bytes, row
+ * stride in bytes (here 24 and 20: windows of wider int8 matrices), then
+ * mmaqa.b; the reference works on the int8 matrices directly. */
+static void test_packed_int8(void) {
+  for (int round = 0; round < 4; ++round) {
+    int8_t a8[4][24], b8[4][20];
+    int32_t d[4][4], out[4][4], tile[4][4];
+    fill_words(a8, sizeof a8);
+    fill_words(b8, sizeof b8);
+    fill_words(d, sizeof d);
+    if (round == 0) { /* extremes: -128 * -128 everywhere, sums wrap */
+      memset(a8, 0x80, sizeof a8);
+      memset(b8, 0x80, sizeof b8);
+      for (int i = 0; i < 16; ++i)
+        d[i / 4][i % 4] = (int32_t)(0x7ffc0000u + (uint32_t)i);
+    }
+    mld[5](&a8[0][4], 24); /* A: columns 4..19 */
+    mld[6](&b8[0][4], 20); /* B: columns 4..19 */
+    rvm_emu_read_tile(5, tile);
+    int ok = 1;
+    for (int i = 0; i < 4; ++i)
+      ok &= memcmp(tile[i], &a8[i][4], 16) == 0;
+    check(ok, "mld.w of packed int8, row stride 24 bytes");
+    mld[2](d, 16);
+    __asm__ __volatile__(ARITH_WORD(0x1000002b, 2, 6, 5)); /* mmaqa.b m2, m6, m5 */
+    mst[2](out, 16);
+    ok = 1;
+    for (int i = 0; i < 4; ++i)
+      for (int j = 0; j < 4; ++j) {
+        uint32_t acc = (uint32_t)d[i][j];
+        for (int k = 0; k < 16; ++k)
+          acc += (uint32_t)((int32_t)a8[i][4 + k] * (int32_t)b8[j][4 + k]);
+        ok &= out[i][j] == (int32_t)acc;
+      }
+    char name[64];
+    snprintf(name, sizeof name, "mmaqa.b on packed int8 loads, round %d", round);
+    check(ok, name);
+  }
+}
+
 /* Run fn in a child; expect it to die by SIGABRT (stderr silenced). */
 static int dies_with_abort(void (*fn)(void)) {
   fflush(stdout);
@@ -425,6 +465,7 @@ int main(void) {
   check(rvm_emu_trap_count() == 16, "trap count after literal words");
   test_load_store();
   test_arith();
+  test_packed_int8();
   test_aborts();
   rvm_emu_reset();
   check(rvm_emu_trap_count() == 0, "reset clears the trap count");
