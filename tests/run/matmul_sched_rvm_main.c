@@ -1,0 +1,148 @@
+// Runs a matmul scheduled onto RVM from its plain algorithm under
+// qemu-riscv64 with the RVM trap emulator, and compares it with the
+// unscheduled proc from the same file and with a C reference, on random
+// inputs with negative values and int32 wrap-around. Built twice:
+//   (default)    examples/matmul_i32_rvm.sched: int32 A, B, C; a third of the
+//                trials use the full int32 range, so products and sums wrap;
+//   -DMATMUL_I8  examples/matmul_i8_rvm.sched: int8 A, B, int32 C; the full
+//                int8 range, -128 * -128 everywhere, C near the int32 limits.
+// Also checks that nothing around C is written, that A and B are left alone,
+// and the number of RVM instructions per call (the shape of the schedule).
+#include "rvm_emu.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { S = 16, T = S / 4, TRIALS = 24, GUARD = 16 };
+
+#ifdef MATMUL_I8
+#include "matmul_i8_rvm.h"
+typedef int8_t elem;
+#define KERNEL matmul_i8_rvm
+#define ALGORITHM matmul_i8
+// per row of output tiles: one int8 load of A; per output tile: a load, an
+// int8 load of B, one mmaqa.b (all of k) and a store
+enum { RVM_PER_CALL = T * (1 + T * 4) };
+#else
+#include "matmul_i32_rvm.h"
+typedef int32_t elem;
+#define KERNEL matmul_i32_rvm
+#define ALGORITHM matmul_i32
+// per output tile: a load and a store, and two loads and one mmasa.w per k tile
+enum { RVM_PER_CALL = T * T * (2 + T * 3) };
+#endif
+#define STR2(x) #x
+#define STR(x) STR2(x)
+
+static uint32_t rng = 0x9e3779b9u;
+
+static uint32_t next(void) { // xorshift32
+  rng ^= rng << 13;
+  rng ^= rng >> 17;
+  rng ^= rng << 5;
+  return rng;
+}
+
+static elem random_elem(int trial) {
+#ifdef MATMUL_I8
+  if (trial == 0)
+    return -128; // the largest product, 16384, everywhere
+  if (trial == 1)
+    return (next() & 1) ? -128 : 127;
+  return (int8_t)(next() & 0xffu);
+#else
+  if (trial % 3 == 2) // full range: products and sums wrap around
+    return (int32_t)next();
+  return (int32_t)(next() % 2001u) - 1000;
+#endif
+}
+
+static int32_t random_c(int trial) {
+#ifdef MATMUL_I8
+  if (trial < 2 || trial % 3 == 2) // near the limits: sums wrap around
+    return (int32_t)(((next() & 1) ? 0x7fff0000u : 0x80000000u) + (next() & 0xffffu));
+  return (int32_t)(next() % 200001u) - 100000;
+#else
+  return random_elem(trial);
+#endif
+}
+
+// C += A * B^T with int32 wrap-around (computed in uint32_t); the products of
+// int8 operands are exact in int32.
+static void reference(const elem* A, const elem* B, int32_t* C) {
+  for (int i = 0; i < S; i++)
+    for (int j = 0; j < S; j++) {
+      uint32_t acc = (uint32_t)C[i * S + j];
+      for (int k = 0; k < S; k++)
+        acc += (uint32_t)A[i * S + k] * (uint32_t)B[j * S + k];
+      C[i * S + j] = (int32_t)acc;
+    }
+}
+
+static int32_t canary(int k) {
+  return (int32_t)(0x5a5a0000u + (uint32_t)k);
+}
+
+int main(void) {
+  rvm_emu_install();
+  static elem A[S * S], B[S * S], A0[S * S], B0[S * S];
+  static int32_t C0[S * S], C_ref[S * S], C_alg[S * S], C_rvm[GUARD + S * S + GUARD];
+  int failures = 0, wrapped = 0;
+  for (int t = 0; t < TRIALS; t++) {
+    for (int k = 0; k < S * S; k++) {
+      A[k] = random_elem(t);
+      B[k] = random_elem(t);
+      C0[k] = random_c(t);
+    }
+    memcpy(A0, A, sizeof A);
+    memcpy(B0, B, sizeof B);
+    for (int k = 0; k < GUARD + S * S + GUARD; k++)
+      C_rvm[k] = canary(k);
+    memcpy(C_rvm + GUARD, C0, sizeof C0);
+    memcpy(C_alg, C0, sizeof C0);
+    memcpy(C_ref, C0, sizeof C0);
+    reference(A, B, C_ref);
+    ALGORITHM(NULL, A, B, C_alg);
+    uint32_t before = rvm_emu_trap_count();
+    KERNEL(NULL, A, B, C_rvm + GUARD);
+    uint32_t traps = rvm_emu_trap_count() - before;
+
+    for (int i = 0; i < S; i++)
+      for (int j = 0; j < S; j++) {
+        int64_t exact = C0[i * S + j];
+        for (int k = 0; k < S; k++)
+          exact += (int64_t)A[i * S + k] * B[j * S + k];
+        wrapped += exact != (int32_t)exact;
+      }
+    int ok = 1;
+    if (memcmp(C_alg, C_ref, sizeof C_ref) != 0) {
+      printf("trial %d: the unscheduled " STR(ALGORITHM) " differs from the C reference\n", t);
+      ok = 0;
+    }
+    for (int k = 0; k < S * S && ok; k++)
+      if (C_rvm[GUARD + k] != C_ref[k]) {
+        printf("trial %d: " STR(KERNEL) ": C[%d][%d] = %d, expected %d\n", t, k / S, k % S,
+               C_rvm[GUARD + k], C_ref[k]);
+        ok = 0;
+      }
+    for (int k = 0; k < GUARD && ok; k++)
+      if (C_rvm[k] != canary(k) || C_rvm[GUARD + S * S + k] != canary(GUARD + S * S + k)) {
+        printf("trial %d: " STR(KERNEL) " wrote outside C\n", t);
+        ok = 0;
+      }
+    if (ok && (memcmp(A, A0, sizeof A) != 0 || memcmp(B, B0, sizeof B) != 0)) {
+      printf("trial %d: A or B was modified\n", t);
+      ok = 0;
+    }
+    if (ok && traps != RVM_PER_CALL) {
+      printf("trial %d: %u RVM instructions, expected %d\n", t, traps, RVM_PER_CALL);
+      ok = 0;
+    }
+    failures += !ok;
+  }
+  printf(STR(KERNEL) " %dx%dx%d: %d trials, %d wrapped results, %d RVM instructions per call\n", S,
+         S, S, TRIALS, wrapped, RVM_PER_CALL);
+  printf("%d passed, %d failed\n", TRIALS - failures, failures);
+  return failures != 0;
+}
