@@ -96,6 +96,49 @@ struct TypeAnnotation {
   SrcLoc memLoc;
 };
 
+} // namespace
+
+std::optional<std::string> instrTemplateProblem(const Proc& proc, const std::string& text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '}') {
+      if (i + 1 < text.size() && text[i + 1] == '}') {
+        ++i;
+        continue;
+      }
+      return "unmatched '}' (write '}}' for a brace)";
+    }
+    if (text[i] != '{')
+      continue;
+    if (i + 1 < text.size() && text[i + 1] == '{') {
+      ++i;
+      continue;
+    }
+    size_t close = text.find('}', i);
+    if (close == std::string::npos)
+      return "unterminated hole (write '{{' for a brace)";
+    std::string hole = text.substr(i + 1, close - i - 1);
+    i = close;
+    bool known = false;
+    for (const FnArg& a : proc.args) {
+      const std::string& n = a.name.name();
+      if (hole == n || hole == n + "_data" || hole == n + "_int") {
+        known = true;
+      } else if (hole.rfind(n + "_stride_", 0) == 0) {
+        std::string dim = hole.substr(n.size() + 8);
+        known = !dim.empty() && dim.find_first_not_of("0123456789") == std::string::npos &&
+                std::stoul(dim) < a.shape.size();
+      }
+      if (known)
+        break;
+    }
+    if (!known)
+      return "unknown hole '{" + hole + "}'";
+  }
+  return std::nullopt;
+}
+
+namespace {
+
 class ProcLowerer {
 public:
   ProcLowerer(const Module& module, const syntax::Item& item) : module_(module), item_(item) {}
@@ -160,45 +203,9 @@ private:
   // than at every call: {x} {x_data} {x_int} {x_stride_N} for an argument x.
   void checkTemplateHoles(const Proc& proc, const std::string& text, const SrcLoc& loc,
                           const char* which) {
-    auto refuse = [&](const std::string& why) {
+    if (auto why = instrTemplateProblem(proc, text))
       throw CompileError(loc,
-                         "instr '" + proc.name + "': " + why + " in its " + which + ": template");
-    };
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '}') {
-        if (i + 1 < text.size() && text[i + 1] == '}') {
-          ++i;
-          continue;
-        }
-        refuse("unmatched '}' (write '}}' for a brace)");
-      }
-      if (text[i] != '{')
-        continue;
-      if (i + 1 < text.size() && text[i + 1] == '{') {
-        ++i;
-        continue;
-      }
-      size_t close = text.find('}', i);
-      if (close == std::string::npos)
-        refuse("unterminated hole (write '{{' for a brace)");
-      std::string hole = text.substr(i + 1, close - i - 1);
-      i = close;
-      bool known = false;
-      for (const FnArg& a : proc.args) {
-        const std::string& n = a.name.name();
-        if (hole == n || hole == n + "_data" || hole == n + "_int") {
-          known = true;
-        } else if (hole.rfind(n + "_stride_", 0) == 0) {
-          std::string dim = hole.substr(n.size() + 8);
-          known = !dim.empty() && dim.find_first_not_of("0123456789") == std::string::npos &&
-                  std::stoul(dim) < a.shape.size();
-        }
-        if (known)
-          break;
-      }
-      if (!known)
-        refuse("unknown hole '{" + hole + "}'");
-    }
+                         "instr '" + proc.name + "': " + *why + " in its " + which + ": template");
   }
 
   enum class Ctx {

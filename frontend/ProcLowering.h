@@ -5,10 +5,18 @@
 
 #include "ir/Module.h"
 
+#include <optional>
+#include <string>
+
 namespace schedc {
 
 // `module` supplies consts, memories and previously defined procs/instrs.
 ProcPtr lowerProc(const syntax::Item& item, const Module& module, bool fromImport);
+
+// Why the holes of an instr's C template do not fit the instr's arguments
+// (`{x} {x_data} {x_int} {x_stride_N}` for an argument x; `{{`/`}}` are
+// braces), or nullopt: checked where an instr is defined, and by make_instr.
+std::optional<std::string> instrTemplateProblem(const Proc& proc, const std::string& text);
 
 // Evaluates a compile-time integer expression (`const` items, loop bounds in
 // patterns) over the module's consts.

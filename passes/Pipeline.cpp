@@ -3,12 +3,43 @@
 #include "passes/BoundsCheck.h"
 #include "passes/Scheduling.h"
 
+#include <algorithm>
+#include <functional>
 #include <set>
 
 namespace schedc {
 
 void verifyProc(const Proc& proc, const Module& module) {
   checkBounds(proc, module);
+}
+
+// Procs a schedule created (extract_subproc) and the scheduled proc calls
+// join the module right before it: emitted and printed like any proc, and
+// named by later schedules.
+static void addCreatedProcs(Module& module, const Proc& scheduled) {
+  std::vector<ProcPtr> created;
+  std::function<void(const Block&)> collect = [&](const Block& block) {
+    for (const Stmt& s : block) {
+      if (const For* loop = s->as<For>()) {
+        collect(loop->body);
+      } else if (const If* branch = s->as<If>()) {
+        collect(branch->body);
+        collect(branch->orelse);
+      } else if (const Call* call = s->as<Call>()) {
+        bool known = module.findProc(call->callee->name) != nullptr;
+        for (const ProcPtr& p : created)
+          known = known || p->name == call->callee->name;
+        if (!known) {
+          collect(call->callee->body);
+          created.push_back(call->callee);
+        }
+      }
+    }
+  };
+  collect(scheduled.body);
+  auto at = std::find_if(module.procs.begin(), module.procs.end(),
+                         [&](const ProcPtr& p) { return p->name == scheduled.name; });
+  module.procs.insert(at, created.begin(), created.end());
 }
 
 static CompiledModule finish(Module module, const PipelineOptions& options) {
@@ -25,6 +56,7 @@ static CompiledModule finish(Module module, const PipelineOptions& options) {
     ProcPtr scheduled = sched::runSchedule(module, s, run);
     verifyProc(*scheduled, module);
     module.setProc(scheduled);
+    addCreatedProcs(module, *scheduled);
   }
 
   std::set<std::string> wanted(options.onlyProcs.begin(), options.onlyProcs.end());

@@ -320,6 +320,9 @@ void registerBufferPrimitives(PrimitiveRegistry& registry) {
   registry.add(rearrangeDimPrimitive());
   registry.add(resizeDimPrimitive());
   registry.add(boundAllocPrimitive());
+  registry.add(setWindowPrimitive());
+  registry.add(inlineWindowPrimitive());
+  registry.add(autoliftAllocPrimitive());
 }
 
 } // namespace schedc::sched

@@ -25,6 +25,10 @@ PrimitiveSpec rearrangeDimPrimitive(); // rearrange_dim
 PrimitiveSpec resizeDimPrimitive();    // resize_dim
 PrimitiveSpec boundAllocPrimitive();   // bound_alloc
 
+PrimitiveSpec setWindowPrimitive();     // set_window
+PrimitiveSpec inlineWindowPrimitive();  // inline_window
+PrimitiveSpec autoliftAllocPrimitive(); // autolift_alloc
+
 // ------------------------------------------------------------ helpers
 
 // The first statement of `body` (one iteration of a loop) that may read a

@@ -9,6 +9,8 @@ void registerProcPrimitives(PrimitiveRegistry& registry) {
   registry.add(replacePrimitive());
   registry.add(inlinePrimitive());
   registry.add(callEqvPrimitive());
+  registry.add(extractSubprocPrimitive());
+  registry.add(makeInstrPrimitive());
 }
 
 } // namespace schedc::sched

@@ -11,5 +11,7 @@ PrimitiveSpec stageMemPrimitive();
 PrimitiveSpec replacePrimitive();
 PrimitiveSpec inlinePrimitive();
 PrimitiveSpec callEqvPrimitive();
+PrimitiveSpec extractSubprocPrimitive(); // extract_subproc
+PrimitiveSpec makeInstrPrimitive();      // make_instr
 
 } // namespace schedc::sched
