@@ -2,14 +2,17 @@
 # Checks the RVM instructions of a kernel that schedc generated from a
 # schedule (examples/matmul_*_rvm.sched), by disassembly:
 #
-#  1. stock flavour (the file as written, importing rvm.sched): the C is
-#     compiled with riscv64-linux-gnu-gcc and clang-19; llvm-objdump-19 -d must
-#     show in function PROC exactly the set of RVM words the spec lists, and no
-#     RVM word anywhere else in the object (the unscheduled procs stay scalar);
+#  1. stock flavour (the file as written, importing rvm.sched): the C of PROC
+#     (schedc --proc PROC) is compiled with riscv64-linux-gnu-gcc and clang-19;
+#     llvm-objdump-19 -d must show in function PROC exactly the set of RVM
+#     words the spec lists, and no RVM word in any other function (helpers);
 #  2. mnemonic flavour (the same file with `import "rvm_mnemonic.sched"`):
 #     schedc must accept it, and gcc -S must show the listed instructions as
 #     mnemonic lines in PROC (compile check only: no stock assembler knows
-#     them).
+#     them);
+#  3. `.insn` flavour (the same file with `import "rvm_insn.sched"`): compiled
+#     with gcc and clang-19, the same words as the stock flavour once the GPR
+#     fields of loads and stores (chosen by the C compiler) are masked.
 #
 # usage: check_scheduled_kernels.sh SCHEDC FILE.sched PROC SPEC...
 #   SPEC: mld:T  mst:T  mzero:T  mmasa:MD:MS1:MS2  mmada:..  mmaqa:..  fmmacc:..
@@ -93,7 +96,7 @@ rvm_words() {
 
 # ---- 1. stock flavour -------------------------------------------------------
 name=$(basename "$file" .sched)
-if ! "$schedc" "$file" -o "$work/$name.c" --header "$work/$name.h" 2>"$work/err"; then
+if ! "$schedc" "$file" --proc "$proc" -o "$work/$name.c" --header "$work/$name.h" 2>"$work/err"; then
   bad "schedc refused $file"
   cat "$work/err"
   exit 1
@@ -122,8 +125,8 @@ done
 # ---- 2. mnemonic flavour (compile check) ------------------------------------
 grep -q '^import "rvm.sched"' "$file" || { bad "$file does not import rvm.sched"; exit 1; }
 sed 's/^import "rvm.sched"/import "rvm_mnemonic.sched"/' "$file" >"$work/${name}_mn.sched"
-if ! "$schedc" "$work/${name}_mn.sched" -o "$work/${name}_mn.c" --header "$work/${name}_mn.h" \
-  2>"$work/err"; then
+if ! "$schedc" "$work/${name}_mn.sched" --proc "$proc" -o "$work/${name}_mn.c" \
+  --header "$work/${name}_mn.h" 2>"$work/err"; then
   bad "schedc refused $file with rvm_mnemonic.sched"
   cat "$work/err"
 else
@@ -150,5 +153,47 @@ else
   fi
 fi
 
-echo "check_scheduled_kernels $name: $passed passed, $failed failed"
+# ---- 3. .insn flavour -------------------------------------------------------
+# The same file with `import "rvm_insn.sched"`: loads and stores are `.insn r`
+# with GPRs the C compiler chooses, so their rs1/rs2 fields (bits 24:15) are
+# masked out before comparing; the tile fields and every other word must be
+# exactly as in the stock flavour.
+insn_words() {
+  while read -r fn w; do
+    if (((16#$w & 0x06000000) == 0x04000000)); then
+      printf '%s %08x\n' "$fn" $((16#$w & ~0x01ff8000))
+    else
+      echo "$fn $w"
+    fi
+  done
+}
+sed 's/^import "rvm.sched"/import "rvm_insn.sched"/' "$file" >"$work/${name}_insn.sched"
+if ! "$schedc" "$work/${name}_insn.sched" --proc "$proc" -o "$work/${name}_insn.c" \
+  --header "$work/${name}_insn.h" 2>"$work/err"; then
+  bad "schedc refused $file with rvm_insn.sched"
+  cat "$work/err"
+else
+  expected=$(printf '%s\n' "${expected_words[@]}" | sed 's/^/x /' | insn_words | cut -d' ' -f2 | sort -u)
+  for cc in gcc clang; do
+    case $cc in
+    gcc) CC=("$GCC") ;;
+    clang) CC=("$CLANG" --target=riscv64-linux-gnu) ;;
+    esac
+    if ! "${CC[@]}" -std=c11 -O2 -Wall -Werror -I"$work" -c "$work/${name}_insn.c" \
+      -o "$work/insn_$cc.o"; then
+      bad "$name .insn flavour ($cc): compile failed"
+      continue
+    fi
+    rvm_words "$work/insn_$cc.o" | insn_words >"$work/insn_$cc.words"
+    actual=$(awk -v f="$proc" '$1 == f { print $2 }' "$work/insn_$cc.words" | sort -u)
+    if [[ $actual == "$expected" ]]; then ok; else
+      bad "$name .insn flavour ($cc): $proc: RVM words differ (< expected, > actual; rs fields masked)"
+      diff <(echo "$expected") <(echo "$actual") || true
+    fi
+    others=$(awk -v f="$proc" '$1 != f' "$work/insn_$cc.words")
+    if [[ -z $others ]]; then ok; else bad "$name .insn flavour ($cc): RVM words outside $proc"; fi
+  done
+fi
+
+echo "check_scheduled_kernels $name $proc: $passed passed, $failed failed"
 ((failed == 0))
