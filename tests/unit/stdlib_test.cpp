@@ -191,9 +191,69 @@ schedule staged from matmul:
     auto_stage_mem(find_loop("k"), "A", "A_row", accum=True)
 )";
   EXPECT_EQ(firstLine(errorOf(source)),
-            stdlibAt("result = stage_mem(block, _window_text", 9) +
+            stdlibAt("result = stage_mem(block, _window_text(buff, window)", 9) +
                 "stage_mem: with accum=True the block may only reduce into 'A', but it reads "
                 "'A[i, k]'");
+}
+
+namespace {
+
+// S (an allocation) and B (an argument) are passed to RVM instrs.
+const char* kTileSum = R"(import "scheduling.sched"
+import "rvm.sched"
+
+proc tile_sum(A: i32[16, 4], B: i32[16, 4], C: i32[16]):
+    S: i32[16, 4]
+    for r in seq(0, 16):
+        for c in seq(0, 4):
+            S[r, c] = A[r, c] + 1
+    for io in seq(0, 4):
+        t: i32[4, 4]
+        for i in seq(0, 4):
+            for j in seq(0, 4):
+                t[i, j] = S[4 * io + i, j]
+        for i in seq(0, 4):
+            for j in seq(0, 4):
+                B[4 * io + i, j] = t[i, j]
+        for i in seq(0, 4):
+            C[4 * io + i] = S[4 * io + i, 0]
+
+schedule s from tile_sum:
+    set_memory("t", RVM_TILE)
+    replace_all([rvm_mld, rvm_mst])
+)";
+
+} // namespace
+
+// A window passed to a call has no index list to bound: the whole buffer is
+// staged (its shape from the allocation). This used to leave the call's
+// window out, and stage_mem refused the smaller window.
+TEST(AutoStageMem, AWindowPassedToACallStagesTheWholeAllocation) {
+  std::string source =
+      std::string(kTileSum) + "    auto_stage_mem(find_loop(\"io\"), \"S\", \"S_copy\")\n";
+  EXPECT_TRUE(runsLike(source, "s", "tile_sum"));
+  std::string printed = printedProc(source, "s");
+  EXPECT_TRUE(contains(printed, R"(    S_copy: i32[16, 4] @ DRAM
+    for i0 in seq(0, 16):
+        for i1 in seq(0, 4):
+            S_copy[i0, i1] = S[i0, i1]
+    for io in seq(0, 4):
+        t: i32[4, 4] @ RVM_TILE
+        rvm_mld(t[0:4, 0:4], S_copy[4 * io:4 * io + 4, 0:4])
+        rvm_mst(t[0:4, 0:4], B[4 * io:4 * io + 4, 0:4])
+        for i in seq(0, 4):
+            C[4 * io + i] = S_copy[4 * io + i, 0]
+)")) << printed;
+}
+
+// An argument's shape is not known to the queries: refused with a reason.
+TEST(AutoStageMem, AnArgumentPassedToACallIsRefused) {
+  std::string source =
+      std::string(kTileSum) + "    auto_stage_mem(find_loop(\"io\"), \"B\", \"B_copy\")\n";
+  EXPECT_EQ(firstLine(errorOf(source)),
+            helperRefusal("auto_stage_mem cannot bound the accesses to an argument that the block "
+                          "passes to a call or binds to a window",
+                          "s"));
 }
 
 // ------------------------------------------------------------ replace_all, replace_once
