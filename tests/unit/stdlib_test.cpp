@@ -708,6 +708,21 @@ proc axpy(N: size, a: i32[N], x: i32[N], y: i32[N]):
 proc axpy16(a: i32[16], x: i32[16], y: i32[16]):
     for i in seq(0, 16):
         y[i] = a[i] * x[i] + y[i]
+
+proc axpy_reduce(a: i32[16], x: i32[16], y: i32[16]):
+    for i in seq(0, 16):
+        y[i] += a[i] * x[i]
+
+instr vfma(dst: [i32][4] @ VEC, a: [i32][4] @ VEC, b: [i32][4] @ VEC, c: [i32][4] @ VEC):
+    c: 'for (int k = 0; k < 4; k++) (&{dst_data})[k * {dst}.strides[0]] = (&{a_data})[k * {a}.strides[0]] * (&{b_data})[k * {b}.strides[0]] + (&{c_data})[k * {c}.strides[0]];'
+    for i in seq(0, 4):
+        dst[i] = a[i] * b[i] + c[i]
+
+# Exo's fma_rule: a * b + c is staged as three operands
+def fma_rule(e):
+    if e.is_binop() and e.op() == "+" and e.lhs().is_binop() and e.lhs().op() == "*":
+        return [e.lhs().lhs(), e.lhs().rhs(), e.rhs()]
+    return None
 )";
 
 } // namespace
@@ -729,6 +744,46 @@ schedule s from axpy16:
         vmul(i_vec1[0:4], i_vec2[0:4], i_vec3[0:4])
         vld(i_vec4[0:4], y[4 * io:4 * io + 4])
         vadd(i_vec0[0:4], i_vec1[0:4], i_vec4[0:4])
+        vst(y[4 * io:4 * io + 4], i_vec0[0:4])
+)");
+}
+
+TEST(Vectorize, AReductionIsUnfoldedFirst) {
+  std::string source = std::string(kVectorUnit) + R"(
+schedule s from axpy_reduce:
+    vectorize(find_loop("i"), 4, "i32", VEC, instructions=[vmul, vadd, vld, vst])
+)";
+  EXPECT_TRUE(runsLike(source, "s", "axpy_reduce"));
+  EXPECT_EQ(body(printedProc(source, "s")), R"(    for io in seq(0, 4):
+        i_vec0: i32[4] @ VEC
+        i_vec1: i32[4] @ VEC
+        i_vec2: i32[4] @ VEC
+        i_vec3: i32[4] @ VEC
+        i_vec4: i32[4] @ VEC
+        vld(i_vec1[0:4], y[4 * io:4 * io + 4])
+        vld(i_vec3[0:4], a[4 * io:4 * io + 4])
+        vld(i_vec4[0:4], x[4 * io:4 * io + 4])
+        vmul(i_vec2[0:4], i_vec3[0:4], i_vec4[0:4])
+        vadd(i_vec0[0:4], i_vec1[0:4], i_vec2[0:4])
+        vst(y[4 * io:4 * io + 4], i_vec0[0:4])
+)");
+}
+
+TEST(Vectorize, RulesChooseTheOperands) {
+  std::string source = std::string(kVectorUnit) + R"(
+schedule s from axpy16:
+    vectorize(find_loop("i"), 4, "i32", VEC, [vfma, vld, vst], rules=[fma_rule])
+)";
+  EXPECT_TRUE(runsLike(source, "s", "axpy16"));
+  EXPECT_EQ(body(printedProc(source, "s")), R"(    for io in seq(0, 4):
+        i_vec0: i32[4] @ VEC
+        i_vec1: i32[4] @ VEC
+        i_vec2: i32[4] @ VEC
+        i_vec3: i32[4] @ VEC
+        vld(i_vec1[0:4], a[4 * io:4 * io + 4])
+        vld(i_vec2[0:4], x[4 * io:4 * io + 4])
+        vld(i_vec3[0:4], y[4 * io:4 * io + 4])
+        vfma(i_vec0[0:4], i_vec1[0:4], i_vec2[0:4], i_vec3[0:4])
         vst(y[4 * io:4 * io + 4], i_vec0[0:4])
 )");
 }
