@@ -376,6 +376,7 @@ struct ModuleState {
   RegisterUseAnalysis registerUse;
   std::set<WindowStructKey> windowStructs; // used anywhere: declared in the header
   std::set<std::string> memoriesUsed;      // their global templates go in the .c file
+  std::vector<std::string> instrGlobals;   // global code of the instrs used, once each
   std::set<std::string> functionNames;     // locals must not shadow them
   // A call names its callee by pointer, which may be an older version of a
   // proc of the same name (a replaced proc): the function called is the
@@ -1166,6 +1167,10 @@ private:
     const Proc& instr = *call.callee;
     if (instr.instr->c.empty())
       fail(call.loc, "instr " + instr.name + " has no C template");
+    const std::string& global = instr.instr->global;
+    if (!global.empty() && std::find(state_.instrGlobals.begin(), state_.instrGlobals.end(),
+                                     global) == state_.instrGlobals.end())
+      state_.instrGlobals.push_back(global);
 
     auto paramIndex = [&](const std::string& name) -> std::optional<size_t> {
       for (size_t i = 0; i < instr.args.size(); ++i)
@@ -1378,6 +1383,8 @@ COutput emitC(const Module& module, const std::vector<ProcPtr>& procs,
   for (const MemoryPtr& memory : module.memories)
     if (state.memoriesUsed.count(memory->name) && !memory->globalTemplate.empty())
       c += "\n" + memory->globalTemplate + (memory->globalTemplate.back() == '\n' ? "" : "\n");
+  for (const std::string& global : state.instrGlobals)
+    c += "\n" + global + (global.back() == '\n' ? "" : "\n");
   c += functions;
   return output;
 }

@@ -160,7 +160,8 @@ public:
 
     bool inPreamble = true; // templates and asserts come first
     for (const syntax::StmtPtr& s : item_.body) {
-      if (isInstr && s->kind == syntax::StmtKind::Decl && (s->text == "c" || s->text == "asm")) {
+      if (isInstr && s->kind == syntax::StmtKind::Decl &&
+          (s->text == "c" || s->text == "asm" || s->text == "global")) {
         if (!inPreamble)
           throw CompileError(s->loc, "instr template '" + s->text +
                                          ":' must come before the instruction's statements");
@@ -169,9 +170,12 @@ public:
         if (s->text == "c") {
           proc->instr->c = s->value->text;
           proc->instr->cLoc = s->loc;
-        } else {
+        } else if (s->text == "asm") {
           proc->instr->asm_ = s->value->text;
           proc->instr->asmLoc = s->loc;
+        } else {
+          proc->instr->global = s->value->text;
+          proc->instr->globalLoc = s->loc;
         }
         continue;
       }

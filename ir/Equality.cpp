@@ -196,6 +196,9 @@ public:
       if (a.instr->asm_ != b.instr->asm_)
         return differ(where, "asm template", printStringLiteral(a.instr->asm_),
                       printStringLiteral(b.instr->asm_));
+      if (a.instr->global != b.instr->global)
+        return differ(where, "global code", printStringLiteral(a.instr->global),
+                      printStringLiteral(b.instr->global));
     }
     size_t outer = map_.depth();
     for (size_t i = 0; i < a.args.size() && i < b.args.size(); ++i) {

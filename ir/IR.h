@@ -293,6 +293,8 @@ struct InstrTemplates {
   std::string asm_; // optional: form for the LLVM backend
   SrcLoc cLoc;
   SrcLoc asmLoc;
+  std::string global = {}; // optional: C code put once at the top of a file that uses the instr
+  SrcLoc globalLoc = {};
 };
 
 struct Proc {

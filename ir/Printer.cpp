@@ -242,6 +242,8 @@ public:
       line(1, "c: " + printStringLiteral(p.instr->c));
       if (!p.instr->asm_.empty())
         line(1, "asm: " + printStringLiteral(p.instr->asm_));
+      if (!p.instr->global.empty())
+        line(1, "global: " + printStringLiteral(p.instr->global));
     }
     for (const Expr& pred : p.preds)
       line(1, "assert " + expr(pred));

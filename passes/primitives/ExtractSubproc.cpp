@@ -27,8 +27,9 @@
 // asserts (else refused, with the access that fails); the caller proves the
 // asserts at the call (commit()). Refused too: a name that is already a proc
 // or instr, a block whose allocations are used after it, two parameters
-// spelled alike, and buffers of register-file memories (they have no
-// address to pass).
+// spelled alike, two buffer parameters that view the same buffer (Exo's
+// aliasing check: the new proc's own schedules assume distinct arguments),
+// and buffers of register-file memories (they have no address to pass).
 //
 // The new proc joins the module (passes/Pipeline.cpp) before its caller and
 // is emitted like any proc. Forwarding: the block's statements move to the
@@ -140,6 +141,8 @@ static Value extractSubproc(ScheduleState& state, const BoundArgs& args, const C
   std::vector<Expr> actuals;
   std::map<std::string, Sym> spelled;
   std::set<uint64_t> params;
+  AliasRoots roots(proc);
+  std::map<uint64_t, Sym> bufferOfRoot;
   for (const Binder& b : bindersAt(proc, first)) {
     if (!used.count(b.sym.id()))
       continue;
@@ -156,6 +159,12 @@ static Value extractSubproc(ScheduleState& state, const BoundArgs& args, const C
         refuse(call.loc, kDirective,
                "'" + b.sym.name() + "' lives in register memory " + param.mem +
                    " and cannot be passed to a proc",
+               stmts);
+      // (Exo's Check_Aliasing: a proc's buffer arguments are distinct.)
+      if (auto [it, fresh] = bufferOfRoot.emplace(roots.root(b.sym), b.sym); !fresh)
+        refuse(call.loc, kDirective,
+               "'" + it->second.name() + "' and '" + b.sym.name() +
+                   "' view the same buffer; as arguments of the new proc they would alias",
                stmts);
     } else {
       param = FnArg{b.sym, b.type, {}, false, "DRAM", sub->loc};

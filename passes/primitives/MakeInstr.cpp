@@ -9,13 +9,14 @@
 // now the instruction's specification, which replace matches code against);
 // calls of it paste the template with the holes filled.
 //
+// `c_global` is C code put once at the top of every C file that uses the
+// instr (Exo's c_global; helper macros, includes), verbatim: the instr's
+// `global:` template, printed as such.
+//
 // Checked: the template is not empty and its holes are those of the
 // arguments, exactly as for an `instr` written in the source
 // (instrTemplateProblem, the frontend's check); the proc must not be an
-// instr already. `c_global` (code emitted once at the top of the C file in
-// Exo) has no counterpart here: instrs carry no global code in this
-// language (memories do, `global:`), so a non-empty one is refused rather
-// than dropped.
+// instr already.
 //
 // The result is not emitted as a function (instrs never are); a later
 // schedule uses it with replace() or call_eqv(), as it would an `instr`.
@@ -38,13 +39,8 @@ static Value makeInstr(ScheduleState& state, const BoundArgs& args, const CallAr
     refuse(args.locs[0], kDirective, "the C template of an instr cannot be empty");
   if (auto why = instrTemplateProblem(proc, code))
     refuse(args.locs[0], kDirective, "instr '" + proc.name + "': " + *why + " in its c: template");
-  if (!global.empty())
-    refuse(args.locs[1], kDirective,
-           "c_global is not supported: instrs carry no global code here (a memory's 'global:' "
-           "template does)");
-
   auto next = std::make_shared<Proc>(proc);
-  next->instr = InstrTemplates{code, "", args.locs[0], SrcLoc{}};
+  next->instr = InstrTemplates{code, "", args.locs[0], SrcLoc{}, global, args.locs[1]};
   state.commit(next, kDirective, call.loc);
   return Value::none();
 }

@@ -199,7 +199,7 @@ TEST(ExtractSubproc, ACallCursorComesBackAndTheSubprocIsEmitted) {
       << sub;
 }
 
-TEST(ExtractSubproc, RefusesABlockThatIsNotInBoundsAlone) {
+TEST(ExtractSubproc, RefusesABlockThatCannotStandAlone) {
   const std::string rowsum = R"(proc rowsum(N: size, x: i32[N, 8], y: i32[N]):
     for i in seq(0, N):
         y[i] = 0
@@ -221,6 +221,18 @@ TEST(ExtractSubproc, RefusesABlockThatIsNotInBoundsAlone) {
                                         "    extract_subproc(\"y[_] += _\", \"zero\")\n"))),
             atColumn(rowsum, 1, 34) +
                 "extract_subproc: there is already a proc or instr named 'zero'");
+  const std::string smooth = R"(proc smooth(x: i32[9]):
+    for i in seq(0, 8):
+        w = x[i:i + 2]
+        x[i] = w[0] + w[1]
+)";
+  EXPECT_EQ(firstLine(errorOf(
+                scheduled(smooth, "smooth", "    extract_subproc(\"x[_] = _\", \"step\")\n"))),
+            at(smooth, 0) + "extract_subproc: 'x' and 'w' view the same buffer; as arguments of "
+                            "the new proc they would alias");
+  EXPECT_EQ(
+      firstLine(errorOf(scheduled(smooth, "smooth", "    extract_subproc(\"w = _\", \"bind\")\n"))),
+      at(smooth, 0) + "extract_subproc: 'w' is bound in the block and used after it");
 }
 
 // ------------------------------------------------------------ make_instr
@@ -230,6 +242,14 @@ TEST(MakeInstr, CodeReplacedByTheNewInstrComputesTheSame) {
   for (int64_t n : {1, 3})
     EXPECT_TRUE(runsLike(src, "accumulate_instr", "accumulate", {{"N", n}})) << "N = " << n;
   EXPECT_TRUE(runsLike(src, "transpose_instr", "transpose"));
+  // The instr keeps the proc's body as its meaning, with the templates.
+  std::string instr = printedProc(src, "vadd4");
+  EXPECT_NE(instr.find("instr vadd4(dst: [i32][4] @ DRAM, src: [i32][4] @ DRAM):\n    c: 'for "),
+            std::string::npos)
+      << instr;
+  EXPECT_NE(instr.find("\n    global: '#define VADD4_STEP(d, s) ((d) += (s))'\n"),
+            std::string::npos)
+      << instr;
 }
 
 TEST(MakeInstr, RefusesTemplatesWhoseHolesAreNotArguments) {
@@ -243,11 +263,10 @@ TEST(MakeInstr, RefusesTemplatesWhoseHolesAreNotArguments) {
   EXPECT_EQ(firstLine(errorOf(scheduled(add, "add", "    make_instr(\"add({dst_stride_1});\")\n"))),
             atColumn(add, 0, 16) +
                 "make_instr: instr 's': unknown hole '{dst_stride_1}' in its c: template");
-  EXPECT_EQ(firstLine(errorOf(scheduled(
-                add, "add", "    make_instr(\"add({dst}, {src});\", \"#include <x.h>\")\n"))),
-            atColumn(add, 0, 38) +
-                "make_instr: c_global is not supported: instrs carry no global code here (a "
-                "memory's 'global:' template does)");
+  EXPECT_EQ(firstLine(errorOf(scheduled(add, "add",
+                                        "    make_instr(\"add({dst}, {src});\")\n"
+                                        "    make_instr(\"add({src}, {dst});\")\n"))),
+            at(add, 1) + "make_instr: 's' is already an instr");
 }
 
 } // namespace
