@@ -25,8 +25,8 @@
 //
 // Checked: the new proc must be provably in bounds on its own, with those
 // asserts (else refused, with the access that fails); the caller proves the
-// asserts at the call (commit()). Refused too: a name that is already a proc
-// or instr, a block whose allocations are used after it, two parameters
+// asserts at the call (commit()). Refused too: a name that is already a proc,
+// an instr or a schedule's result, a block whose allocations are used after it, two parameters
 // spelled alike, two buffer parameters that view the same buffer (Exo's
 // aliasing check: the new proc's own schedules assume distinct arguments),
 // and buffers of register-file memories (they have no address to pass).
@@ -82,6 +82,10 @@ static Value extractSubproc(ScheduleState& state, const BoundArgs& args, const C
 
   if (state.module().findProc(name) || name == proc.name || callsProcNamed(proc.body, name))
     refuse(args.locs[1], kDirective, "there is already a proc or instr named '" + name + "'");
+  // (a schedule that has not run yet will define its proc under that name)
+  for (const ScheduleDecl& schedule : state.module().schedules)
+    if (schedule.item->name == name)
+      refuse(args.locs[1], kDirective, "a schedule defines a proc named '" + name + "'");
   if (std::optional<Sym> bound = binderUsedAfter(proc, range.block, range.begin, range.end))
     refuse(call.loc, kDirective, "'" + bound->name() + "' is bound in the block and used after it",
            stmts);

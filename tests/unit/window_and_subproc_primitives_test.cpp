@@ -221,6 +221,10 @@ TEST(ExtractSubproc, RefusesABlockThatCannotStandAlone) {
                                         "    extract_subproc(\"y[_] += _\", \"zero\")\n"))),
             atColumn(rowsum, 1, 34) +
                 "extract_subproc: there is already a proc or instr named 'zero'");
+  EXPECT_EQ(firstLine(errorOf(
+                scheduled(rowsum, "rowsum", "    extract_subproc(\"for j in _:_\", \"later\")\n") +
+                "\nschedule later from rowsum:\n    pass\n")),
+            atColumn(rowsum, 0, 37) + "extract_subproc: a schedule defines a proc named 'later'");
   const std::string smooth = R"(proc smooth(x: i32[9]):
     for i in seq(0, 8):
         w = x[i:i + 2]
