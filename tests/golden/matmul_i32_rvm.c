@@ -36,3 +36,46 @@ void matmul_i32_rvm(void *ctxt, const int32_t *A, const int32_t *B, int32_t *C) 
     }
   }
 }
+
+// matmul_i32_rvm_2x2(A: i32[16, 16] @ DRAM, B: i32[16, 16] @ DRAM, C: i32[16, 16] @ DRAM)
+void matmul_i32_rvm_2x2(void *ctxt, const int32_t *A, const int32_t *B, int32_t *C) {
+  (void)ctxt;
+  for (int_fast32_t io = 0; io < 2; io++) {
+    for (int_fast32_t jo = 0; jo < 2; jo++) {
+#define acc_0_0 "7"
+#define acc_0_1 "6"
+#define acc_1_0 "5"
+#define acc_1_1 "4"
+      { register const void *schedc_rvm_rs1 __asm__("a0") = &C[(8 * io) * 16 + 8 * jo]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &C[(8 * io) * 16 + 8 * jo], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" acc_0_0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+      { register const void *schedc_rvm_rs1 __asm__("a0") = &C[(8 * io) * 16 + 8 * jo + 4]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &C[(8 * io) * 16 + 8 * jo + 4], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" acc_0_1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+      { register const void *schedc_rvm_rs1 __asm__("a0") = &C[(8 * io + 4) * 16 + 8 * jo]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &C[(8 * io + 4) * 16 + 8 * jo], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" acc_1_0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+      { register const void *schedc_rvm_rs1 __asm__("a0") = &C[(8 * io + 4) * 16 + 8 * jo + 4]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &C[(8 * io + 4) * 16 + 8 * jo + 4], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" acc_1_1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+      for (int_fast32_t ko = 0; ko < 4; ko++) {
+#define a0 "3"
+        { register const void *schedc_rvm_rs1 __asm__("a0") = &A[(8 * io) * 16 + 4 * ko]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &A[(8 * io) * 16 + 4 * ko], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" a0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+#define a1 "2"
+        { register const void *schedc_rvm_rs1 __asm__("a0") = &A[(8 * io + 4) * 16 + 4 * ko]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &A[(8 * io + 4) * 16 + 4 * ko], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" a1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+#define b0 "1"
+        { register const void *schedc_rvm_rs1 __asm__("a0") = &B[(8 * jo) * 16 + 4 * ko]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &B[(8 * jo) * 16 + 4 * ko], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" b0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+        __asm__ __volatile__(".4byte 0xf000082b | (" acc_0_0 " << 15) | (" b0 " << 21) | (" a0 " << 18)");
+        __asm__ __volatile__(".4byte 0xf000082b | (" acc_1_0 " << 15) | (" b0 " << 21) | (" a1 " << 18)");
+#define b1 "0"
+        { register const void *schedc_rvm_rs1 __asm__("a0") = &B[(8 * jo + 4) * 16 + 4 * ko]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &B[(8 * jo + 4) * 16 + 4 * ko], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" b1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+        __asm__ __volatile__(".4byte 0xf000082b | (" acc_0_1 " << 15) | (" b1 " << 21) | (" a0 " << 18)");
+        __asm__ __volatile__(".4byte 0xf000082b | (" acc_1_1 " << 15) | (" b1 " << 21) | (" a1 " << 18)");
+#undef b1
+#undef b0
+#undef a1
+#undef a0
+      }
+      { register void *schedc_rvm_rs1 __asm__("a0") = &C[(8 * io) * 16 + 8 * jo]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32){ &C[(8 * io) * 16 + 8 * jo], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0c00082b | (" acc_0_0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+      { register void *schedc_rvm_rs1 __asm__("a0") = &C[(8 * io) * 16 + 8 * jo + 4]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32){ &C[(8 * io) * 16 + 8 * jo + 4], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0c00082b | (" acc_0_1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+      { register void *schedc_rvm_rs1 __asm__("a0") = &C[(8 * io + 4) * 16 + 8 * jo]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32){ &C[(8 * io + 4) * 16 + 8 * jo], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0c00082b | (" acc_1_0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+      { register void *schedc_rvm_rs1 __asm__("a0") = &C[(8 * io + 4) * 16 + 8 * jo + 4]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32){ &C[(8 * io + 4) * 16 + 8 * jo + 4], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0c00082b | (" acc_1_1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+#undef acc_1_1
+#undef acc_1_0
+#undef acc_0_1
+#undef acc_0_0
+    }
+  }
+}

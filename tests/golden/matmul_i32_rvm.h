@@ -31,6 +31,9 @@ void matmul_i32(void *ctxt, const int32_t *A, const int32_t *B, int32_t *C);
 // matmul_i32_rvm(A: i32[16, 16] @ DRAM, B: i32[16, 16] @ DRAM, C: i32[16, 16] @ DRAM)
 void matmul_i32_rvm(void *ctxt, const int32_t *A, const int32_t *B, int32_t *C);
 
+// matmul_i32_rvm_2x2(A: i32[16, 16] @ DRAM, B: i32[16, 16] @ DRAM, C: i32[16, 16] @ DRAM)
+void matmul_i32_rvm_2x2(void *ctxt, const int32_t *A, const int32_t *B, int32_t *C);
+
 #ifdef __cplusplus
 }
 #endif
