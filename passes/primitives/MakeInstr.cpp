@@ -1,4 +1,4 @@
-// make_instr(instr_code, c_global="")
+// make_instr(c_instr, c_global="")
 //
 //   schedule vadd4 from add4:          instr vadd4(dst: [i32][4], ...):
 //       make_instr("vadd({dst_data}, ...);")   ->   c: 'vadd({dst_data}, ...);'
@@ -29,7 +29,7 @@ namespace schedc::sched {
 static const char* const kDirective = "make_instr";
 
 static Value makeInstr(ScheduleState& state, const BoundArgs& args, const CallArgs& call) {
-  const std::string& code = args[0].requireStr(args.locs[0], "instr_code");
+  const std::string& code = args[0].requireStr(args.locs[0], "c_instr");
   const std::string& global = args[1].requireStr(args.locs[1], "c_global");
   ProcPtr current = state.procPtr();
   const Proc& proc = *current;
@@ -47,7 +47,7 @@ static Value makeInstr(ScheduleState& state, const BoundArgs& args, const CallAr
 
 PrimitiveSpec makeInstrPrimitive() {
   return PrimitiveSpec{
-      "make_instr", {{"instr_code", std::nullopt}, {"c_global", Value::fromStr("")}}, makeInstr};
+      "make_instr", {{"c_instr", std::nullopt}, {"c_global", Value::fromStr("")}}, makeInstr};
 }
 
 } // namespace schedc::sched

@@ -1,19 +1,19 @@
-// set_window(buf_cursor, use_window=True)
+// set_window(cursor, is_window=True)
 //
-//   proc p(x: i32[n], ...)     ->   proc p(x: [i32][n], ...)     (use_window=True)
-//   proc p(x: [i32][n], ...)   ->   proc p(x: i32[n], ...)       (use_window=False)
+//   proc p(x: i32[n], ...)     ->   proc p(x: [i32][n], ...)     (is_window=True)
+//   proc p(x: [i32][n], ...)   ->   proc p(x: i32[n], ...)       (is_window=False)
 //
 // Only the argument's annotation changes: its extents, element type and
 // memory stay, and so does every access in the body (a dense tensor is a
 // window with the row-major strides), so the body computes the same thing.
 // What can break is the typing of its uses and the facts about its strides:
 //
-// - use_window=True: a window cannot be passed whole to a dense tensor
+// - is_window=True: a window cannot be passed whole to a dense tensor
 //   parameter (the frontend's rule), so a call doing that refuses; the
 //   strides are no longer known to be dense, so every access and every
 //   callee precondition (`assert stride(x, 1) == 1`) must still be provable
 //   without that fact (commit() proves them again);
-// - use_window=False: the proc's asserts about x's strides must allow the
+// - is_window=False: the proc's asserts about x's strides must allow the
 //   dense layout (a proc asserting `stride(x, 0) == 2` would become one no
 //   caller can call).
 //
@@ -60,7 +60,7 @@ private:
 
 static Value setWindow(ScheduleState& state, const BoundArgs& args, const CallArgs& call) {
   Sym buffer = bufferArg(state, args[0], args.locs[0], kDirective);
-  bool useWindow = args[1].requireBool(args.locs[1], "use_window");
+  bool useWindow = args[1].requireBool(args.locs[1], "is_window");
   ProcPtr current = state.procPtr();
   const Proc& proc = *current;
   const FnArg* arg = proc.findArg(buffer);
@@ -103,7 +103,7 @@ static Value setWindow(ScheduleState& state, const BoundArgs& args, const CallAr
 
 PrimitiveSpec setWindowPrimitive() {
   return PrimitiveSpec{"set_window",
-                       {{"buf_cursor", std::nullopt}, {"use_window", Value::fromBool(true)}},
+                       {{"cursor", std::nullopt}, {"is_window", Value::fromBool(true)}},
                        setWindow};
 }
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <unistd.h>
 
@@ -18,21 +19,28 @@ using namespace schedc;
 
 namespace {
 
-std::vector<std::string> programs() {
-  std::vector<std::string> out;
-  for (const char* dir : {"/examples", "/tests/golden", "/tests/refusals", "/stdlib"})
-    for (const auto& entry : fs::directory_iterator(std::string(SCHEDC_SOURCE_DIR) + dir))
-      if (entry.path().extension() == ".sched")
-        out.push_back(entry.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 std::string readAll(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// Every program once: golden copies of examples (tests/golden/conv1d_rvm.sched)
+// would only repeat the same mutants.
+std::vector<std::string> programs() {
+  std::vector<std::string> out;
+  for (const char* dir : {"/examples", "/tests/golden", "/tests/refusals", "/stdlib"}) {
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(std::string(SCHEDC_SOURCE_DIR) + dir))
+      if (entry.path().extension() == ".sched")
+        files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    out.insert(out.end(), files.begin(), files.end());
+  }
+  std::set<std::string> seen;
+  std::erase_if(out, [&](const std::string& path) { return !seen.insert(readAll(path)).second; });
+  return out;
 }
 
 // One small edit of the kind people make: a character dropped or typed,
