@@ -1,7 +1,6 @@
 // The schedule helpers of stdlib/scheduling.sched, run like the algorithms
 // they schedule.
 #include "support/DiffRun.h"
-
 #include "support/ScheduleText.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +8,7 @@
 #include <fstream>
 
 using schedc::testing::errorOf;
+using schedc::testing::firstLine;
 using schedc::testing::printedProc;
 using schedc::testing::runsLike;
 
@@ -26,69 +26,6 @@ proc matmul(A: i32[16, 12], B: i32[12, 8], C: i32[16, 8]):
 std::string body(const std::string& printed) {
   return printed.substr(printed.find(":\n") + 2);
 }
-
-} // namespace
-
-TEST(TileLoops, TilesTwoLoopsAndInterleavesThem) {
-  std::string source = std::string(kMatmul) + R"(
-schedule tiled from matmul:
-    tile_loops([(find_loop("i"), 4), (find_loop("j"), 4)], perfect=True)
-)";
-  EXPECT_TRUE(runsLike(source, "tiled", "matmul"));
-  EXPECT_EQ(body(printedProc(source, "tiled")), R"(    for io in seq(0, 4):
-        for jo in seq(0, 2):
-            for ii in seq(0, 4):
-                for ji in seq(0, 4):
-                    for k in seq(0, 12):
-                        C[4 * io + ii, 4 * jo + ji] += A[4 * io + ii, k] * B[k, 4 * jo + ji]
-)");
-}
-
-TEST(TileLoops, ThreeLoopsAndACutTail) {
-  std::string source = std::string(kMatmul) + R"(
-schedule tiled from matmul:
-    inner = tile_loops([(find_loop("i"), 8), (find_loop("j"), 4), (find_loop("k"), 5)])
-    print(inner[0].name(), inner[1].name(), inner[2].name())
-)";
-  // k (12) is not a multiple of 5: its tail is cut, and reorder_loops then
-  // refuses to move ji below the cut k loop (not a perfect nest)
-  std::string error = errorOf(source);
-  EXPECT_EQ(error.substr(0, error.find('\n')),
-            std::string(SCHEDC_STDLIB_DIR) + "/scheduling.sched:27:13: error: reorder_loops: "
-                                             "expected a single loop directly inside loop 'ji'");
-  // the note leads back to the user's call
-  EXPECT_NE(error.find("test.sched:10:13: note: in helper 'tile_loops' called here"),
-            std::string::npos)
-      << error;
-  std::string perfectSource = std::string(kMatmul) + R"(
-schedule tiled from matmul:
-    tile_loops([(find_loop("i"), 8), (find_loop("j"), 4), (find_loop("k"), 4)])
-)";
-  EXPECT_TRUE(runsLike(perfectSource, "tiled", "matmul"));
-  EXPECT_NE(printedProc(perfectSource, "tiled")
-                .find("for io in seq(0, 2):\n        for jo in seq(0, 2):\n            for ko in "
-                      "seq(0, 3):\n                for ii in seq(0, 8):"),
-            std::string::npos)
-      << printedProc(perfectSource, "tiled");
-}
-
-TEST(TileLoops, PerfectNeedsDivisibility) {
-  std::string source = std::string(kMatmul) + R"(
-schedule tiled from matmul:
-    tile_loops([(find_loop("k"), 5)], perfect=True)
-)";
-  std::string error = errorOf(source);
-  EXPECT_EQ(error.substr(0, error.find('\n')),
-            std::string(SCHEDC_STDLIB_DIR) +
-                "/scheduling.sched:19:13: error: divide_loop: cannot prove that 12 is divisible by "
-                "5");
-}
-
-// ------------------------------------------------------------ shared
-
-namespace {
-
-using schedc::testing::firstLine;
 
 // The stdlib location of the first line holding `text`: "FILE:LINE:COL:
 // error: " with COL the column of `text` plus `offset`.
@@ -119,6 +56,59 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 } // namespace
+
+TEST(TileLoops, TilesTwoLoopsAndInterleavesThem) {
+  std::string source = std::string(kMatmul) + R"(
+schedule tiled from matmul:
+    tile_loops([(find_loop("i"), 4), (find_loop("j"), 4)], perfect=True)
+)";
+  EXPECT_TRUE(runsLike(source, "tiled", "matmul"));
+  EXPECT_EQ(body(printedProc(source, "tiled")), R"(    for io in seq(0, 4):
+        for jo in seq(0, 2):
+            for ii in seq(0, 4):
+                for ji in seq(0, 4):
+                    for k in seq(0, 12):
+                        C[4 * io + ii, 4 * jo + ji] += A[4 * io + ii, k] * B[k, 4 * jo + ji]
+)");
+}
+
+TEST(TileLoops, ThreeLoopsAndACutTail) {
+  std::string source = std::string(kMatmul) + R"(
+schedule tiled from matmul:
+    inner = tile_loops([(find_loop("i"), 8), (find_loop("j"), 4), (find_loop("k"), 5)])
+    print(inner[0].name(), inner[1].name(), inner[2].name())
+)";
+  // k (12) is not a multiple of 5: its tail is cut, and reorder_loops then
+  // refuses to move ji below the cut k loop (not a perfect nest)
+  std::string error = errorOf(source);
+  EXPECT_EQ(firstLine(error),
+            stdlibAt("reorder_loops(inner_loops[k])") +
+                "reorder_loops: expected a single loop directly inside loop 'ji'");
+  // the note leads back to the user's call
+  EXPECT_NE(error.find("test.sched:10:13: note: in helper 'tile_loops' called here"),
+            std::string::npos)
+      << error;
+  std::string perfectSource = std::string(kMatmul) + R"(
+schedule tiled from matmul:
+    tile_loops([(find_loop("i"), 8), (find_loop("j"), 4), (find_loop("k"), 4)])
+)";
+  EXPECT_TRUE(runsLike(perfectSource, "tiled", "matmul"));
+  EXPECT_NE(printedProc(perfectSource, "tiled")
+                .find("for io in seq(0, 2):\n        for jo in seq(0, 2):\n            for ko in "
+                      "seq(0, 3):\n                for ii in seq(0, 8):"),
+            std::string::npos)
+      << printedProc(perfectSource, "tiled");
+}
+
+TEST(TileLoops, PerfectNeedsDivisibility) {
+  std::string source = std::string(kMatmul) + R"(
+schedule tiled from matmul:
+    tile_loops([(find_loop("k"), 5)], perfect=True)
+)";
+  std::string error = errorOf(source);
+  EXPECT_EQ(firstLine(error), stdlibAt("divide_loop(loop, tile, names, perfect=True)") +
+                                  "divide_loop: cannot prove that 12 is divisible by 5");
+}
 
 // ------------------------------------------------------------ auto_stage_mem
 
@@ -657,6 +647,34 @@ schedule s from mv:
         for j in seq(0, N):
             y[ii + 6] += A[ii + 6, j] * x[j]
         y[ii + 6] = y[ii + 6] * 2
+)");
+}
+
+// An allocation of the unrolled body gets one slot per copy.
+TEST(UnrollAndJam, AnAllocationGetsASlotPerCopy) {
+  std::string source = R"(import "scheduling.sched"
+
+proc mv(N: size, A: i32[8, N], x: i32[N], y: i32[8]):
+    for i in seq(0, 8):
+        acc: i32
+        acc = 0
+        for j in seq(0, N):
+            acc += A[i, j] * x[j]
+        y[i] = acc
+
+schedule s from mv:
+    unroll_and_jam(find_loop("i"), 2)
+)";
+  EXPECT_TRUE(runsLike(source, "s", "mv"));
+  EXPECT_EQ(body(printedProc(source, "s")), R"(    for io in seq(0, 4):
+        acc: i32[2] @ DRAM
+        acc[0] = 0
+        acc[1] = 0
+        for j in seq(0, N):
+            acc[0] += A[2 * io, j] * x[j]
+            acc[1] += A[2 * io + 1, j] * x[j]
+        y[2 * io] = acc[0]
+        y[2 * io + 1] = acc[1]
 )");
 }
 
