@@ -1,6 +1,8 @@
 // schedc: compiles a .sched file (algorithms, hardware descriptions and
-// schedules) to C with RVM inline assembly.
+// schedules) to C with RVM inline assembly, or with -c/-S through LLVM to an
+// object file, assembly or LLVM IR.
 #include "backend/CBackend.h"
+#include "backend/llvm/LLVMBackend.h"
 #include "ir/Printer.h"
 #include "passes/Pipeline.h"
 #include "support/TextDiff.h"
@@ -82,9 +84,41 @@ struct Args {
   bool print = false;
   bool printAfterEach = false;
   bool trace = false;
+  // LLVM backend
+  bool object = false;   // -c
+  bool assembly = false; // -S
+  bool emitLLVM = false; // --emit-llvm
+  std::string target;
+  std::string march;
+  std::string mabi;
+  int optLevel = 2;
+
+  bool useLLVM() const { return object || assembly; }
 };
 
+// The output file of -c/-S without -o: the input's stem with the output's
+// extension, in the current directory (as cc does).
+std::string defaultLLVMOutput(const Args& args) {
+  std::string ext = args.emitLLVM ? (args.object ? ".bc" : ".ll") : (args.object ? ".o" : ".s");
+  return fs::path(args.input).stem().string() + ext;
+}
+
+LLVMEmitOptions llvmOptions(const Args& args) {
+  LLVMEmitOptions options;
+  if (!args.target.empty())
+    options.triple = args.target;
+  options.march = args.march;
+  options.mabi = args.mabi;
+  options.optLevel = args.optLevel;
+  options.output = args.emitLLVM
+                       ? (args.object ? LLVMOutputKind::Bitcode : LLVMOutputKind::IRText)
+                       : (args.object ? LLVMOutputKind::Object : LLVMOutputKind::Assembly);
+  return options;
+}
+
 int run(const Args& args) {
+  if (args.useLLVM())
+    checkLLVMTarget(llvmOptions(args)); // before any work: a bad target is a usage error
   PipelineOptions options;
   options.frontend.includeDirs = args.includeDirs;
   options.frontend.stdlibDir = findStdlib();
@@ -112,6 +146,25 @@ int run(const Args& args) {
       return 0;
   }
 
+  if (args.useLLVM()) {
+    // Everything is produced in memory first: a refusal leaves no file behind.
+    std::string bytes = emitLLVM(compiled.module, compiled.emitted, llvmOptions(args));
+    std::string header;
+    if (!args.header.empty()) {
+      CEmitOptions emit;
+      emit.headerFileName = fs::path(args.header).filename().string();
+      header = emitC(compiled.module, compiled.emitted, emit).header;
+    }
+    std::string output = args.output.empty() ? defaultLLVMOutput(args) : args.output;
+    if (output == "-")
+      std::cout << bytes;
+    else
+      writeFile(output, bytes);
+    if (!args.header.empty())
+      writeFile(args.header, header);
+    return 0;
+  }
+
   CEmitOptions emit;
   if (!args.header.empty())
     emit.headerFileName = fs::path(args.header).filename().string();
@@ -133,11 +186,14 @@ int run(const Args& args) {
 } // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"schedc: a compiler for user-scheduled kernels (algorithm + schedule -> C)",
+  CLI::App app{"schedc: a compiler for user-scheduled kernels (algorithm + schedule -> C, or "
+               "through LLVM to object code)",
                "schedc"};
   Args args;
   app.add_option("file", args.input, "the .sched source file")->required();
-  app.add_option("-o,--output", args.output, "write C here (default: standard output)");
+  app.add_option("-o,--output", args.output,
+                 "write the output here (C default: standard output; -c/-S default: FILE's stem "
+                 "with .o/.s/.bc/.ll)");
   app.add_option("--header", args.header, "also write a C header declaring the emitted procs");
   app.add_option("-I", args.includeDirs, "add a directory to the import search path");
   app.add_option("--proc", args.procs, "emit only this proc (repeatable)");
@@ -147,10 +203,41 @@ int main(int argc, char** argv) {
   app.add_flag("--trace", args.trace,
                "print a unified diff per schedule directive, headed by its source line (to "
                "standard error)");
+  CLI::Option* object = app.add_flag(
+      "-c", args.object, "compile through LLVM to an object file (bitcode with --emit-llvm)");
+  app.add_flag("-S", args.assembly,
+               "compile through LLVM to assembly (LLVM IR text with --emit-llvm)")
+      ->excludes(object);
+  app.add_flag("--emit-llvm", args.emitLLVM, "with -c/-S: write LLVM bitcode/IR instead");
+  std::string targets;
+  for (const std::string& t : llvmKnownTargets())
+    targets += (targets.empty() ? "" : ", ") + t;
+  app.add_option("--target", args.target,
+                 "target triple for -c/-S (" + targets + "; default x86_64-linux-gnu)");
+  app.add_option("--march", args.march,
+                 "-march=ARCH: RISC-V ISA string (rv32imc, rv64gc, ...) or x86-64 CPU");
+  app.add_option("--mabi", args.mabi, "-mabi=ABI: RISC-V ABI (ilp32, ilp32f, lp64d, ...)");
+  app.add_option("-O", args.optLevel, "-O0..-O3: LLVM optimisation level (default -O2)")
+      ->check(CLI::Range(0, 3));
   app.set_version_flag("--version", versionText());
 
+  // GCC spells -march=/-mabi= with one dash; CLI11 wants two.
+  std::vector<std::string> argvCopy;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("-march=", 0) == 0 || a.rfind("-mabi=", 0) == 0)
+      a = "-" + a;
+    argvCopy.push_back(a);
+  }
+  std::vector<char*> argvPointers;
+  for (std::string& a : argvCopy)
+    argvPointers.push_back(a.data());
+
   try {
-    app.parse(argc, argv);
+    app.parse(argc, argvPointers.data());
+    if (!args.useLLVM() &&
+        (args.emitLLVM || !args.target.empty() || !args.march.empty() || !args.mabi.empty()))
+      throw CLI::ValidationError("--emit-llvm, --target, -march and -mabi need -c or -S");
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
@@ -164,6 +251,9 @@ int main(int argc, char** argv) {
     return run(args);
   } catch (const CompileError& e) {
     std::cerr << e.format();
+    return 1;
+  } catch (const TargetError& e) {
+    std::cerr << "schedc: error: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "schedc: internal compiler error: " << e.what() << "\n";

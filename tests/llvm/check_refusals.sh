@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The LLVM backend's refusals: exit status 1, the exact first line of the
+# diagnostic, no output file left behind, nothing that looks like a crash.
+# usage: check_refusals.sh SCHEDC SOURCE_DIR
+set -u
+schedc=$1
+src=$2
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+conv=$src/examples/conv1d.sched
+refuse() { # refuse NAME EXPECTED_FIRST_LINE ARGS...
+  local name=$1 expected=$2
+  shift 2
+  rm -f "$tmp/out.o"
+  "$schedc" "$@" -o "$tmp/out.o" >"$tmp/stdout" 2>"$tmp/stderr"
+  local status=$? ok=1
+  local first
+  first=$(head -1 "$tmp/stderr")
+  if [ "$status" != 1 ]; then
+    echo "FAIL: $name: exit status $status, expected 1"
+    ok=0
+  fi
+  if [ "$first" != "$expected" ]; then
+    echo "FAIL: $name: first line differs"
+    echo "  expected: $expected"
+    echo "  actual:   $first"
+    ok=0
+  fi
+  if [ -e "$tmp/out.o" ]; then
+    echo "FAIL: $name: an output file was written"
+    ok=0
+  fi
+  if grep -qiE "internal|assert|dump|abort|segmentation" "$tmp/stderr"; then
+    echo "FAIL: $name: looks like a crash:"
+    cat "$tmp/stderr"
+    ok=0
+  fi
+  if [ $ok = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+
+known="x86_64-linux-gnu, riscv64-unknown-linux-gnu, riscv32-unknown-elf"
+refuse "unknown target" "schedc: error: unknown target 'mips-linux-gnu' (known: $known)" \
+  "$conv" -c --target mips-linux-gnu
+refuse "unknown target with -S" "schedc: error: unknown target 'riscv64' (known: $known)" \
+  "$conv" -S --target riscv64
+refuse "bad -march extension" \
+  "schedc: error: bad -march 'rv32qq': first letter after 'rv32' should be 'e', 'i' or 'g'" \
+  "$conv" -c --target riscv32-unknown-elf -march=rv32qq
+refuse "bad -march base" \
+  "schedc: error: bad -march 'imc': string must begin with rv32{i,e,g}, rv64{i,e,g}, or a supported profile name" \
+  "$conv" -c --target riscv32-unknown-elf -march=imc
+refuse "rv64 -march for riscv32" \
+  "schedc: error: -march 'rv64gc' is an rv64 architecture; target 'riscv32-unknown-elf' needs rv32" \
+  "$conv" -c --target riscv32-unknown-elf -march=rv64gc
+refuse "rv32 -march for riscv64" \
+  "schedc: error: -march 'rv32imc' is an rv32 architecture; target 'riscv64-unknown-linux-gnu' needs rv64" \
+  "$conv" -c --target riscv64-unknown-linux-gnu -march=rv32imc
+refuse "-mabi of the other width" \
+  "schedc: error: unknown -mabi 'lp64' for riscv32-unknown-elf" \
+  "$conv" -c --target riscv32-unknown-elf -march=rv32imc -mabi=lp64
+refuse "-mabi needs an extension" \
+  "schedc: error: -mabi 'ilp32d' needs the d extension, which -march 'rv32imc' does not have" \
+  "$conv" -c --target riscv32-unknown-elf -march=rv32imc -mabi=ilp32d
+refuse "-mabi for x86" "schedc: error: -mabi is for RISC-V targets, not 'x86_64-linux-gnu'" \
+  "$conv" -c -mabi=lp64
+refuse "unknown x86 cpu" "schedc: error: unknown -march 'pentium9' for x86_64-linux-gnu" \
+  "$conv" -c -march=pentium9
+refuse "instr without asm form" \
+  "$here/refuse_instr.sched:8:5: error: instr 'copy4' has no asm: form; the LLVM backend needs one" \
+  "$here/refuse_instr.sched" -c
+refuse "instr without asm form (riscv32)" \
+  "$here/refuse_instr.sched:8:5: error: instr 'copy4' has no asm: form; the LLVM backend needs one" \
+  "$here/refuse_instr.sched" -c --target riscv32-unknown-elf -march=rv32imc
+refuse "memory without LLVM lowering" \
+  "$here/refuse_memory.sched:7:5: error: memory SCRATCH has no LLVM lowering (allocation of 't')" \
+  "$here/refuse_memory.sched" -S
+refuse "register-file memory" \
+  "$src/examples/matmul_rvm.sched:11:13: error: memory RVM_TILE has no LLVM lowering (allocation of 'acc')" \
+  "$src/examples/matmul_rvm.sched" --proc matmul_rvm -c
+refuse "exported proc with a window argument" \
+  "$src/tests/golden/windows_and_calls.sched:7:15: error: window argument 'dst' of exported proc 'add_tile': the LLVM backend does not pass window structs by value (the C header's ABI) yet; make the proc private or pass a tensor" \
+  "$src/tests/golden/windows_and_calls.sched" -c
+refuse "--emit-llvm without -c/-S" "--emit-llvm, --target, -march and -mabi need -c or -S" \
+  "$conv" --emit-llvm
+refuse "-c and -S together" "-c excludes -S" "$conv" -c -S
+refuse "-O4" "-O: Value 4 not in range 0 to 3" "$conv" -c -O4
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
