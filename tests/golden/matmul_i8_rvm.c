@@ -34,3 +34,41 @@ void matmul_i8_rvm(void *ctxt, const int8_t *A, const int8_t *B, int32_t *C) {
 #undef a
   }
 }
+
+// matmul_i8_rvm_resident_b(A: i8[16, 16] @ DRAM, B: i8[16, 16] @ DRAM, C: i32[16, 16] @ DRAM)
+void matmul_i8_rvm_resident_b(void *ctxt, const int8_t *A, const int8_t *B, int32_t *C) {
+  (void)ctxt;
+#define b_0 "7"
+#define b_1 "6"
+#define b_2 "5"
+#define b_3 "4"
+  { register const void *schedc_rvm_rs1 __asm__("a0") = &B[0]; register long schedc_rvm_rs2 __asm__("a1") = ((struct schedc_win_2i8c){ &B[0], { 16, 1 } }).strides[0]; __asm__ __volatile__(".4byte 0x0400082b | (" b_0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+  { register const void *schedc_rvm_rs1 __asm__("a0") = &B[64]; register long schedc_rvm_rs2 __asm__("a1") = ((struct schedc_win_2i8c){ &B[64], { 16, 1 } }).strides[0]; __asm__ __volatile__(".4byte 0x0400082b | (" b_1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+  { register const void *schedc_rvm_rs1 __asm__("a0") = &B[128]; register long schedc_rvm_rs2 __asm__("a1") = ((struct schedc_win_2i8c){ &B[128], { 16, 1 } }).strides[0]; __asm__ __volatile__(".4byte 0x0400082b | (" b_2 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+  { register const void *schedc_rvm_rs1 __asm__("a0") = &B[192]; register long schedc_rvm_rs2 __asm__("a1") = ((struct schedc_win_2i8c){ &B[192], { 16, 1 } }).strides[0]; __asm__ __volatile__(".4byte 0x0400082b | (" b_3 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+  for (int_fast32_t io = 0; io < 4; io++) {
+#define a "3"
+    { register const void *schedc_rvm_rs1 __asm__("a0") = &A[(4 * io) * 16]; register long schedc_rvm_rs2 __asm__("a1") = ((struct schedc_win_2i8c){ &A[(4 * io) * 16], { 16, 1 } }).strides[0]; __asm__ __volatile__(".4byte 0x0400082b | (" a " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+#define acc0 "2"
+    { register const void *schedc_rvm_rs1 __asm__("a0") = &C[(4 * io) * 16]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &C[(4 * io) * 16], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" acc0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+    __asm__ __volatile__(".4byte 0x1000002b | (" acc0 " << 15) | (" b_0 " << 21) | (" a " << 18)");
+    { register void *schedc_rvm_rs1 __asm__("a0") = &C[(4 * io) * 16]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32){ &C[(4 * io) * 16], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0c00082b | (" acc0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+#define acc1 "1"
+    { register const void *schedc_rvm_rs1 __asm__("a0") = &C[(4 * io) * 16 + 4]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &C[(4 * io) * 16 + 4], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" acc1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+    __asm__ __volatile__(".4byte 0x1000002b | (" acc1 " << 15) | (" b_1 " << 21) | (" a " << 18)");
+    { register void *schedc_rvm_rs1 __asm__("a0") = &C[(4 * io) * 16 + 4]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32){ &C[(4 * io) * 16 + 4], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0c00082b | (" acc1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+    { register const void *schedc_rvm_rs1 __asm__("a0") = &C[(4 * io) * 16 + 8]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &C[(4 * io) * 16 + 8], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" acc0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+    __asm__ __volatile__(".4byte 0x1000002b | (" acc0 " << 15) | (" b_2 " << 21) | (" a " << 18)");
+    { register void *schedc_rvm_rs1 __asm__("a0") = &C[(4 * io) * 16 + 8]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32){ &C[(4 * io) * 16 + 8], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0c00082b | (" acc0 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+    { register const void *schedc_rvm_rs1 __asm__("a0") = &C[(4 * io) * 16 + 12]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32c){ &C[(4 * io) * 16 + 12], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0400082b | (" acc1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+    __asm__ __volatile__(".4byte 0x1000002b | (" acc1 " << 15) | (" b_3 " << 21) | (" a " << 18)");
+    { register void *schedc_rvm_rs1 __asm__("a0") = &C[(4 * io) * 16 + 12]; register long schedc_rvm_rs2 __asm__("a1") = 4 * (((struct schedc_win_2i32){ &C[(4 * io) * 16 + 12], { 16, 1 } }).strides[0]); __asm__ __volatile__(".4byte 0x0c00082b | (" acc1 " << 7) | (10 << 15) | (11 << 20)" : : "r"(schedc_rvm_rs1), "r"(schedc_rvm_rs2) : "memory"); }
+#undef acc1
+#undef acc0
+#undef a
+  }
+#undef b_3
+#undef b_2
+#undef b_1
+#undef b_0
+}

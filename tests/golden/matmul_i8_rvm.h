@@ -39,6 +39,9 @@ void matmul_i8(void *ctxt, const int8_t *A, const int8_t *B, int32_t *C);
 // matmul_i8_rvm(A: i8[16, 16] @ DRAM, B: i8[16, 16] @ DRAM, C: i32[16, 16] @ DRAM)
 void matmul_i8_rvm(void *ctxt, const int8_t *A, const int8_t *B, int32_t *C);
 
+// matmul_i8_rvm_resident_b(A: i8[16, 16] @ DRAM, B: i8[16, 16] @ DRAM, C: i32[16, 16] @ DRAM)
+void matmul_i8_rvm_resident_b(void *ctxt, const int8_t *A, const int8_t *B, int32_t *C);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,8 +6,9 @@
 //                register-blocked matmul_i32_rvm_2x2): int32 A, B, C; a third
 //                of the trials use the full int32 range, so products and sums
 //                wrap;
-//   -DMATMUL_I8  examples/matmul_i8_rvm.sched: int8 A, B, int32 C; the full
-//                int8 range, -128 * -128 everywhere, C near the int32 limits.
+//   -DMATMUL_I8  examples/matmul_i8_rvm.sched (matmul_i8_rvm and
+//                matmul_i8_rvm_resident_b): int8 A, B, int32 C; the full int8
+//                range, -128 * -128 everywhere, C near the int32 limits.
 // Also checks that nothing around C is written, that A and B are left alone,
 // and the number of RVM instructions per call (the shape of the schedule).
 #include "rvm_emu.h"
@@ -39,6 +40,9 @@ static const struct kernel {
     // per row of output tiles: one int8 load of A; per output tile: a load,
     // an int8 load of B, one mmaqa.b (all of k) and a store
     {"matmul_i8_rvm", matmul_i8_rvm, T*(1 + T * 4)},
+    // four int8 loads of B in all, one of A per row of output tiles; per
+    // output tile: a load, one mmaqa.b and a store
+    {"matmul_i8_rvm_resident_b", matmul_i8_rvm_resident_b, T + T*(1 + T * 3)},
 #else
     // per output tile: a load and a store; per k tile: two loads, one mmasa.w
     {"matmul_i32_rvm", matmul_i32_rvm, T* T*(2 + T * 3)},
