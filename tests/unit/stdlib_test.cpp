@@ -9,6 +9,7 @@
 
 using schedc::testing::errorOf;
 using schedc::testing::firstLine;
+using schedc::testing::goldenSchedule;
 using schedc::testing::printedProc;
 using schedc::testing::runsLike;
 
@@ -829,6 +830,35 @@ schedule s from axpy:
 )";
   EXPECT_EQ(firstLine(errorOf(source)),
             helperRefusal("vectorize supports only the tails cut and cut_and_guard unless the "
-                          "extent is a literal multiple of vec_width",
+                          "extent is provably a multiple of vec_width",
                           "s"));
+}
+
+TEST(Vectorize, AProvablyExactLoopTakesTheDefaultTail) {
+  std::string source = std::string(kVectorUnit) + R"(
+proc axpy4(N: size, a: i32[N], x: i32[N], y: i32[N]):
+    assert N % 4 == 0
+    for i in seq(0, N):
+        y[i] = a[i] * x[i] + y[i]
+
+schedule s from axpy4:
+    vectorize(find_loop("i"), 4, "i32", VEC, [vmul, vadd, vld, vst])
+)";
+  EXPECT_TRUE(runsLike(source, "s", "axpy4", {{"N", 12}}));
+  std::string printed = printedProc(source, "s");
+  EXPECT_TRUE(contains(printed, "    for io in seq(0, N / 4):\n")) << printed;
+  EXPECT_FALSE(contains(printed, "N % 4)")) << printed;
+}
+
+// ------------------------------------------------------------ the golden
+
+// tests/golden/schedules/stdlib_helpers.sched: its --print output is the
+// golden; here its schedules run like their algorithms.
+TEST(StdlibGolden, SchedulesRunLikeTheirAlgorithms) {
+  std::string source = goldenSchedule("stdlib_helpers");
+  for (int64_t m : {4, 12})
+    EXPECT_TRUE(runsLike(source, "gemv_jammed", "gemv", {{"M", m}, {"N", 3}})) << "M = " << m;
+  EXPECT_TRUE(runsLike(source, "gemv_singles", "gemv", {{"M", 12}, {"N", 3}}));
+  for (int64_t n : {3, 9})
+    EXPECT_TRUE(runsLike(source, "axpy_vec", "axpy", {{"N", n}})) << "N = " << n;
 }
