@@ -234,17 +234,21 @@ public:
   ModuleLowering(const Module& module, llvm::Module& llvmModule, const TargetChoice& target)
       : module(module), llvmModule(llvmModule), context(llvmModule.getContext()), target(target) {}
 
-  // Declares the function of a proc (once per name), with the C header's ABI
-  // when exported, the expanded window ABI otherwise.
+  // Declares the function of a proc (once per name). Window arguments are
+  // passed expanded (data pointer, then one stride per dimension); an
+  // exported proc with window arguments is then an internal NAME.impl, and
+  // NAME a wrapper with the C header's ABI (defineWrappers).
   llvm::Function* declare(const Proc& proc, bool exported) {
     if (llvm::Function* f = functions[proc.name])
       return f;
+    bool hasWindows = std::any_of(proc.args.begin(), proc.args.end(),
+                                  [](const FnArg& arg) { return arg.isData() && arg.isWindow; });
+    bool wrapped = exported && hasWindows;
     std::vector<llvm::Type*> params{llvm::PointerType::get(context, 0)};
     llvm::IntegerType* index = llvm::Type::getIntNTy(context, target.indexBits);
     for (const FnArg& arg : proc.args) {
       if (!arg.isData()) {
-        params.push_back(arg.type == ScalarType::Bool ? llvm::Type::getInt1Ty(context)
-                                                      : static_cast<llvm::Type*>(index));
+        params.push_back(controlType(arg));
         continue;
       }
       const MemoryDef* memory = module.findMemory(arg.mem);
@@ -254,10 +258,6 @@ public:
                           ": only instrs take register-file arguments (inline the proc)");
       params.push_back(llvm::PointerType::get(context, 0));
       if (arg.isWindow) {
-        if (exported)
-          fail(arg.loc, "window argument '" + arg.name.name() + "' of exported proc '" + proc.name +
-                            "': the LLVM backend does not pass window structs by value (the C "
-                            "header's ABI) yet; make the proc private or pass a tensor");
         if (arg.shape.empty())
           fail(arg.loc, "window argument '" + arg.name.name() + "' has no dimension");
         for (size_t d = 0; d < arg.shape.size(); ++d)
@@ -265,13 +265,16 @@ public:
       }
     }
     auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(context), params, false);
-    llvm::Function* f = llvm::Function::Create(
-        type, exported ? llvm::GlobalValue::ExternalLinkage : llvm::GlobalValue::InternalLinkage,
-        proc.name, llvmModule);
-    f->addFnAttr(llvm::Attribute::NoUnwind);
-    f->addFnAttr("target-cpu", target.cpu);
-    if (!target.features.empty())
-      f->addFnAttr("target-features", target.features);
+    llvm::Function* f =
+        llvm::Function::Create(type,
+                               exported && !wrapped ? llvm::GlobalValue::ExternalLinkage
+                                                    : llvm::GlobalValue::InternalLinkage,
+                               wrapped ? proc.name + ".impl" : proc.name, llvmModule);
+    addTargetAttributes(*f);
+    if (wrapped) {
+      f->addFnAttr(llvm::Attribute::AlwaysInline);
+      wrappers.push_back({&proc, f});
+    }
     unsigned p = 1;
     f->getArg(0)->setName("ctxt");
     for (const FnArg& arg : proc.args) {
@@ -303,6 +306,116 @@ public:
     return f;
   }
 
+  // A control argument: `bool` or `int_fast32_t`.
+  llvm::Type* controlType(const FnArg& arg) const {
+    return arg.type == ScalarType::Bool
+               ? llvm::Type::getInt1Ty(context)
+               : static_cast<llvm::Type*>(llvm::Type::getIntNTy(context, target.indexBits));
+  }
+
+  void addTargetAttributes(llvm::Function& f) {
+    f.addFnAttr(llvm::Attribute::NoUnwind);
+    f.addFnAttr("target-cpu", target.cpu);
+    if (!target.features.empty())
+      f.addFnAttr("target-features", target.features);
+  }
+
+  // How the C compiler passes `struct { T *data; int_fast32_t strides[rank]; }`
+  // by value: x86-64 SysV splits a 16-byte struct into two registers and passes
+  // a larger one in memory (byval); the RISC-V psABI passes one of at most
+  // 2*XLEN bits as [2 x iXLEN] in registers and a larger one by reference to a
+  // caller-made copy.
+  enum class WindowPassing { Split, Registers, ByVal, Reference };
+  WindowPassing windowPassing(size_t rank) const {
+    unsigned bytes = static_cast<unsigned>((rank + 1) * target.indexBits / 8);
+    bool small = bytes <= 2 * target.indexBits / 8;
+    if (llvm::Triple(target.triple).getArch() == llvm::Triple::x86_64)
+      return small ? WindowPassing::Split : WindowPassing::ByVal;
+    return small ? WindowPassing::Registers : WindowPassing::Reference;
+  }
+
+  // The exported functions of procs with window arguments: NAME(ctxt, ...)
+  // with the C header's ABI, unpacking each window struct and calling NAME.impl.
+  void defineWrappers() {
+    llvm::Type* ptr = llvm::PointerType::get(context, 0);
+    llvm::IntegerType* index = llvm::Type::getIntNTy(context, target.indexBits);
+    for (auto [proc, impl] : wrappers) {
+      std::vector<llvm::Type*> params{ptr};
+      for (const FnArg& arg : proc->args) {
+        if (!arg.isData()) {
+          params.push_back(controlType(arg));
+        } else if (!arg.isWindow) {
+          params.push_back(ptr);
+        } else {
+          switch (windowPassing(arg.shape.size())) {
+          case WindowPassing::Split:
+            params.push_back(ptr);
+            params.push_back(index);
+            break;
+          case WindowPassing::Registers:
+            params.push_back(llvm::ArrayType::get(index, 2));
+            break;
+          case WindowPassing::ByVal:
+          case WindowPassing::Reference:
+            params.push_back(ptr);
+            break;
+          }
+        }
+      }
+      auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(context), params, false);
+      llvm::Function* f =
+          llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage, proc->name, llvmModule);
+      addTargetAttributes(*f);
+      llvm::IRBuilder<> b(llvm::BasicBlock::Create(context, "entry", f));
+      std::vector<llvm::Value*> args{f->getArg(0)};
+      f->getArg(0)->setName("ctxt");
+      unsigned p = 1;
+      for (const FnArg& arg : proc->args) {
+        llvm::Argument* a = f->getArg(p++);
+        a->setName(arg.name.name());
+        if (!arg.isData()) {
+          if (arg.type == ScalarType::Bool)
+            a->addAttr(llvm::Attribute::ZExt);
+          args.push_back(a);
+          continue;
+        }
+        if (!arg.isWindow) {
+          args.push_back(a);
+          continue;
+        }
+        size_t rank = arg.shape.size();
+        auto* windowType = llvm::StructType::get(context, {ptr, llvm::ArrayType::get(index, rank)});
+        switch (windowPassing(rank)) {
+        case WindowPassing::Split:
+          args.push_back(a);
+          args.push_back(f->getArg(p++));
+          break;
+        case WindowPassing::Registers:
+          args.push_back(b.CreateIntToPtr(b.CreateExtractValue(a, 0), ptr));
+          args.push_back(b.CreateExtractValue(a, 1));
+          break;
+        case WindowPassing::ByVal:
+        case WindowPassing::Reference:
+          if (windowPassing(rank) == WindowPassing::ByVal) {
+            a->addAttr(llvm::Attribute::getWithByValType(context, windowType));
+            a->addAttr(llvm::Attribute::getWithAlignment(context, llvm::Align(8)));
+          }
+          a->addAttr(llvm::Attribute::NoCapture);
+          a->addAttr(llvm::Attribute::ReadOnly);
+          args.push_back(b.CreateLoad(ptr, b.CreateStructGEP(windowType, a, 0)));
+          for (size_t d = 0; d < rank; ++d)
+            args.push_back(
+                b.CreateLoad(index, b.CreateInBoundsGEP(windowType, a,
+                                                        {b.getInt32(0), b.getInt32(1),
+                                                         b.getInt32(static_cast<unsigned>(d))})));
+          break;
+        }
+      }
+      b.CreateCall(impl, args);
+      b.CreateRetVoid();
+    }
+  }
+
   llvm::FunctionCallee mallocFn() {
     llvm::Type* ptr = llvm::PointerType::get(context, 0);
     return llvmModule.getOrInsertFunction(
@@ -326,6 +439,7 @@ public:
   const TargetChoice& target;
   std::map<std::string, const Proc*> emittedProcs;
   std::map<std::string, llvm::Function*> functions;
+  std::vector<std::pair<const Proc*, llvm::Function*>> wrappers;
 };
 
 FunctionLowering::FunctionLowering(ModuleLowering& module, const Proc& proc,
@@ -1062,6 +1176,7 @@ std::string emitLLVM(const Module& module, const std::vector<ProcPtr>& procs,
     FunctionLowering function(lowering, *proc, lowering.functions.at(proc->name));
     function.lower();
   }
+  lowering.defineWrappers();
 
   std::string problems;
   llvm::raw_string_ostream problemStream(problems);

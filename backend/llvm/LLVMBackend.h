@@ -18,9 +18,11 @@
 //   malloc/free at the block's end (the C backend's placement); DRAM_STATIC:
 //   internal zero-initialised globals (C's `static`). Other memories are
 //   refused ("memory X has no LLVM lowering"), as are instr calls (no `asm:`
-//   lowering yet) and exported procs with window arguments (the C header
-//   passes window structs by value; procs called only from other procs take
-//   a window as its data pointer and strides).
+//   lowering yet).
+// - Window arguments: procs take a window as its data pointer and one stride
+//   per dimension; an exported proc with window arguments gets a wrapper with
+//   the C header's ABI (the struct by value, as x86-64 SysV and the RISC-V
+//   psABI pass it) around an always-inlined NAME.impl.
 #pragma once
 
 #include "ir/Module.h"

@@ -80,9 +80,6 @@ refuse "memory without LLVM lowering" \
 refuse "register-file memory" \
   "$src/examples/matmul_rvm.sched:11:13: error: memory RVM_TILE has no LLVM lowering (allocation of 'acc')" \
   "$src/examples/matmul_rvm.sched" --proc matmul_rvm -c
-refuse "exported proc with a window argument" \
-  "$src/tests/golden/windows_and_calls.sched:7:15: error: window argument 'dst' of exported proc 'add_tile': the LLVM backend does not pass window structs by value (the C header's ABI) yet; make the proc private or pass a tensor" \
-  "$src/tests/golden/windows_and_calls.sched" -c
 refuse "--emit-llvm without -c/-S" "--emit-llvm, --target, -march and -mabi need -c or -S" \
   "$conv" --emit-llvm
 refuse "-c and -S together" "-c excludes -S" "$conv" -c -S
