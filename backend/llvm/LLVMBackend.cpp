@@ -285,7 +285,8 @@ public:
           a->addAttr(llvm::Attribute::ZExt);
         continue;
       }
-      a->addAttr(llvm::Attribute::NoAlias);
+      if (!mayOverlap[proc.name].count(static_cast<size_t>(&arg - proc.args.data())))
+        a->addAttr(llvm::Attribute::NoAlias);
       a->addAttr(llvm::Attribute::NoCapture);
       a->addAttr(llvm::Attribute::getWithAlignment(context, llvm::Align(byteWidth(arg.type))));
       if (!arg.isWindow) {
@@ -440,7 +441,65 @@ public:
   std::map<std::string, const Proc*> emittedProcs;
   std::map<std::string, llvm::Function*> functions;
   std::vector<std::pair<const Proc*, llvm::Function*>> wrappers;
+  // Parameters some call passes a buffer that overlaps another argument's
+  // (findOverlaps): they get no `noalias`.
+  std::map<std::string, std::set<size_t>> mayOverlap;
 };
+
+// Calls may pass one buffer twice, or overlapping windows of it (the language
+// refuses that for instrs only): marks those parameters of the callees in
+// `mayOverlap`, until nothing changes (a proc's overlapping parameters are one
+// buffer for the calls it makes).
+void findOverlaps(const std::vector<const Proc*>& procs, ModuleLowering& lowering) {
+  std::function<void(const Block&, std::map<Sym, Sym>&, bool&)> walk;
+  walk = [&](const Block& block, std::map<Sym, Sym>& rootOf, bool& changed) {
+    auto root = [&](Sym s) {
+      auto found = rootOf.find(s);
+      return found == rootOf.end() ? s : found->second;
+    };
+    for (const Stmt& stmt : block) {
+      if (const For* loop = stmt->as<For>()) {
+        walk(loop->body, rootOf, changed);
+      } else if (const If* branch = stmt->as<If>()) {
+        walk(branch->body, rootOf, changed);
+        walk(branch->orelse, rootOf, changed);
+      } else if (const WindowBind* bind = stmt->as<WindowBind>()) {
+        if (const WindowExpr* window = bind->rhs->as<WindowExpr>())
+          rootOf[bind->name] = root(window->name);
+        else if (const Read* read = bind->rhs->as<Read>())
+          rootOf[bind->name] = root(read->name);
+      } else if (const Call* call = stmt->as<Call>()) {
+        if (call->callee->isInstr())
+          continue;
+        const Proc& callee = lowering.emittedVersion(*call->callee);
+        std::map<Sym, std::vector<size_t>> users;
+        for (size_t i = 0; i < call->args.size() && i < callee.args.size(); ++i) {
+          if (!callee.args[i].isData())
+            continue;
+          if (const Read* read = call->args[i]->as<Read>())
+            users[root(read->name)].push_back(i);
+          else if (const WindowExpr* window = call->args[i]->as<WindowExpr>())
+            users[root(window->name)].push_back(i);
+        }
+        for (const auto& [buffer, params] : users)
+          if (params.size() > 1)
+            for (size_t i : params)
+              changed |= lowering.mayOverlap[callee.name].insert(i).second;
+      }
+    }
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const Proc* proc : procs) {
+      std::map<Sym, Sym> rootOf;
+      const std::set<size_t>& overlapping = lowering.mayOverlap[proc->name];
+      if (!overlapping.empty())
+        for (size_t i : overlapping)
+          rootOf[proc->args[i].name] = proc->args[*overlapping.begin()].name;
+      walk(proc->body, rootOf, changed);
+    }
+  }
+}
 
 FunctionLowering::FunctionLowering(ModuleLowering& module, const Proc& proc,
                                    llvm::Function* function)
@@ -1168,6 +1227,7 @@ std::string emitLLVM(const Module& module, const std::vector<ProcPtr>& procs,
         work.push_back(callee);
       }
   }
+  findOverlaps(work, lowering);
   for (const Proc* proc : listed)
     lowering.declare(*proc, true);
   for (const Proc* proc : helpers)

@@ -6,9 +6,12 @@
 // would compile it:
 // - `void NAME(void *ctxt, <args>)` with the C header's argument types: control
 //   arguments as `int_fast32_t` (i64 on the 64-bit targets, i32 on rv32) or
-//   `bool`, data as pointers. Tensor arguments are `noalias` (the language
-//   assumes distinct buffers), `nocapture`, aligned to their element and
-//   `dereferenceable` when their shape is constant.
+//   `bool`, data as pointers, `nocapture`, aligned to their element and
+//   `dereferenceable` when their shape is constant. Data arguments are
+//   `noalias` unless a call in the module passes that parameter a buffer that
+//   overlaps another argument (the language allows it for procs; only instr
+//   operands must not alias): C callers of an exported proc must not pass
+//   overlapping buffers when one of them is written.
 // - Data arithmetic follows C's promotions and wraps (no `nsw`); floats are
 //   strict (no fast-math flags, no contraction); index arithmetic is
 //   `int_fast32_t` arithmetic; `/` and `%` are C's (sdiv/srem).
