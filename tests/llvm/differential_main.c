@@ -170,6 +170,18 @@ int main(void) {
     PROC(NULL, A[0], B[0], C[0]);
     CAT(llvm_, PROC)(NULL, A[1], B[1], C[1]);
     CHECK(A), CHECK(B), CHECK(C);
+#elif defined(KIND_HALFS)
+    BUF(_Float16, x, 16);
+    BUF(_Float16, y, 16);
+    BUF(float, r, 16);
+    float s = 0.7f + (float)t;
+    for (int i = 0; i < 16; i++)
+      x[0][i] = (_Float16)((float)((int32_t)(next() % 2001) - 1000) / 97.0f);
+    fill_f32(r[0], 16);
+    SAME(x), SAME(r);
+    PROC(NULL, x[0], y[0], r[0], &s, t % 2);
+    CAT(llvm_, PROC)(NULL, x[1], y[1], r[1], &s, t % 2);
+    CHECK(y), CHECK(r);
 #else
 #error "no KIND_ given"
 #endif
