@@ -161,7 +161,9 @@ bool isReservedCName(const std::string& name) {
       "int32_t", "uint32_t", "int64_t", "uint64_t", "int_fast32_t", "malloc", "calloc", "realloc",
       "free", "abort", "exit"};
   // schedc_ is the prefix of our own identifiers (window structs, template locals).
-  return reserved.count(name) > 0 || name.rfind("schedc_", 0) == 0 || name.rfind("__", 0) == 0;
+  // `_X` and `__x` are the implementation's (C11 7.1.3).
+  return reserved.count(name) > 0 || name.rfind("schedc_", 0) == 0 || name.rfind("__", 0) == 0 ||
+         (name.size() > 1 && name[0] == '_' && std::isupper(static_cast<unsigned char>(name[1])));
 }
 
 // Identifier tokens of C text outside string literals and comments: tells which
@@ -488,10 +490,12 @@ private:
   Binding& bind(const Sym& sym, BindingKind kind, ScalarType type, bool mayBeMacro = false) {
     std::string name = sym.name();
     if (nameTaken(name, mayBeMacro)) {
-      int suffix = 1;
-      while (nameTaken(sym.name() + "_" + std::to_string(suffix), mayBeMacro))
-        ++suffix;
-      name = sym.name() + "_" + std::to_string(suffix);
+      // A reserved prefix (schedc_x, __x, _X) stays reserved whatever the
+      // suffix: such names get a `v_` in front instead.
+      std::string base = isReservedCName(name + "_1") ? "v_" + name : name;
+      name = base;
+      for (int suffix = 1; nameTaken(name, mayBeMacro); ++suffix)
+        name = base + "_" + std::to_string(suffix);
     }
     bindings_.push_back(Binding{kind, sym, name, type, {}, nullptr, false, nullptr, {}});
     scopes_.back().push_back(&bindings_.back());

@@ -18,10 +18,12 @@ const std::string& RegisterFile::acquire(const Alloc& alloc) {
   }
   std::string message = "memory " + memory_.name + " has no free register for '" +
                         alloc.name.name() + "' (" + std::to_string(memory_.registers.size()) +
-                        " registers, all live: ";
+                        " registers, all held by allocations still in scope: ";
   for (size_t i = 0; i < live_.size(); ++i)
     message += (i ? ", " : "") + live_[i].buffer;
-  message += ")";
+  // Registers are allocated statically: a buffer holds its register until the
+  // end of its allocation's scope, used or not.
+  message += "; end a buffer's scope sooner, or share a register with reuse_buffer)";
   CompileError error(alloc.loc, message);
   for (const Holder& holder : live_)
     error.addNote(holder.loc, "'" + holder.buffer + "' holds register " + holder.reg + " here");

@@ -502,6 +502,32 @@ int main(void) {
   EXPECT_EQ(compileAndRun(out, mainSource), "");
 }
 
+TEST(CBackend, ReservedPrefixesGetAPrefixOfTheirOwn) {
+  // schedc_x, __x and _X are reserved in C (or by us) whatever suffix follows;
+  // they used to send the renaming loop round for ever.
+  Sym x = Sym::fresh("schedc_x"), y = Sym::fresh("__y"), z = Sym::fresh("_Z");
+  Sym clash = Sym::fresh("v_schedc_x"), i = Sym::fresh("i");
+  ScalarType i32 = ScalarType::I32;
+  Block body = {loop(i, lit(0), lit(4),
+                     {assign(x, i32, {var(i)}, add(at(y, {var(i)}, i32), at(z, {var(i)}, i32))),
+                      alloc(clash, i32, {}, "DRAM"), assign(clash, i32, {}, lit(1)),
+                      reduce(x, i32, {var(i)}, var(clash, i32))})};
+  ProcPtr p = proc(
+      "f", {tensor(x, i32, {lit(4)}), tensor(y, i32, {lit(4)}), tensor(z, i32, {lit(4)})}, body);
+  Module module = testModule();
+  COutput out = emitC(module, {p}, CEmitOptions{});
+  std::string text = functionText(out.source, "f");
+  EXPECT_NE(text.find("void f(void *ctxt, int32_t *v_schedc_x, const int32_t *v___y, const "
+                      "int32_t *v__Z)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("int32_t v_schedc_x_1;"), std::string::npos) << text;
+  EXPECT_EQ(compileAndRun(
+                out, "#include \"out.h\"\nint main(void) {\n  int32_t x[4], y[4] = {1, 2, "
+                     "3, 4}, z[4] = {5, 6, 7, 8};\n  f(0, x, y, z);\n  return x[3] != 13;\n}\n"),
+            "");
+}
+
 TEST(CBackend, Literals) {
   Sym d = Sym::fresh("d"), f = Sym::fresh("f"), c = Sym::fresh("c");
   ProcPtr p = proc("lits",
@@ -768,8 +794,10 @@ TEST(RegisterAllocation, NinthTileIsRefused) {
   std::vector<Sym> names;
   ProcPtr p = proc("nine", {}, tiles.allocs(9, names));
   Module module = testModule();
-  const std::string expected = "memory RVM_TILE has no free register for 't8' (8 registers, all "
-                               "live: t0, t1, t2, t3, t4, t5, t6, t7)";
+  const std::string expected =
+      "memory RVM_TILE has no free register for 't8' (8 registers, all held by allocations still "
+      "in scope: t0, t1, t2, t3, t4, t5, t6, t7; end a buffer's scope sooner, or share a register "
+      "with reuse_buffer)";
   try {
     emitC(module, {p}, CEmitOptions{});
     FAIL() << "expected a CompileError";

@@ -197,7 +197,7 @@ proc twice(y: i32[4]):
 TEST(Replace, RefusesACallWhosePreconditionMayFail) {
   std::string src = scheduled(kRows, "columns", "    replace(find(\"for i in _:_\"), add_row)\n");
   EXPECT_EQ(firstLine(errorOf(src)),
-            at(kRows, 0) + "replace: the result would not be provably in bounds: call to add_row: "
+            at(kRows, 0) + "replace: the call would break a precondition: call to add_row: "
                            "precondition stride(dst, 0) == 1 may not hold (e.g. when stride(y, 0) "
                            "= 3)");
 }
