@@ -579,6 +579,14 @@ ProcPtr runSchedule(const Module& module, const ScheduleDecl& decl,
         state.dryRun = wasDry;
         return Value::fromBool(legal);
       }));
+  // fail(message): refuse like a directive, for helpers written in the
+  // schedule language (Python's raise); try/except and is_legal catch it.
+  interpreter.defineGlobal("fail", Value::newBuiltin("fail", [](const CallArgs& call) {
+                             BoundArgs b = bindArguments(call, "fail", {{"message", std::nullopt}});
+                             throw DirectiveRefused(b.locs[0],
+                                                    b[0].requireStr(b.locs[0], "message"));
+                             return Value::none();
+                           }));
   interpreter.addDefs(module.defs);
   interpreter.runBlock(item.body);
 

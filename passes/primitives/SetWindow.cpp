@@ -102,9 +102,8 @@ static Value setWindow(ScheduleState& state, const BoundArgs& args, const CallAr
 }
 
 PrimitiveSpec setWindowPrimitive() {
-  return PrimitiveSpec{"set_window",
-                       {{"cursor", std::nullopt}, {"is_window", Value::fromBool(true)}},
-                       setWindow};
+  return PrimitiveSpec{
+      "set_window", {{"cursor", std::nullopt}, {"is_window", Value::fromBool(true)}}, setWindow};
 }
 
 } // namespace schedc::sched

@@ -45,11 +45,10 @@ std::string stdlibAt(const std::string& text, size_t offset = 0) {
   return "";
 }
 
-// A helper's own refusal (`_refuse(message)`: find_loop of the message's
-// words), located at its argument in the stdlib.
-std::string helperRefusal(const std::string& message, const std::string& proc) {
-  return stdlibAt("find_loop(message)", 10) + "find_loop: pattern '" + message +
-         "' matches nothing in " + proc;
+// A helper's own refusal (`_refuse(message)`, which calls fail()), located at
+// fail's argument in the stdlib.
+std::string helperRefusal(const std::string& message) {
+  return stdlibAt("fail(message)", 5) + message;
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -243,8 +242,7 @@ TEST(AutoStageMem, AnArgumentPassedToACallIsRefused) {
       std::string(kTileSum) + "    auto_stage_mem(find_loop(\"io\"), \"B\", \"B_copy\")\n";
   EXPECT_EQ(firstLine(errorOf(source)),
             helperRefusal("auto_stage_mem cannot bound the accesses to an argument that the block "
-                          "passes to a call or binds to a window",
-                          "s"));
+                          "passes to a call or binds to a window"));
 }
 
 // ------------------------------------------------------------ replace_all, replace_once
@@ -302,7 +300,7 @@ TEST(ReplaceAll, RefusesSomethingThatIsNotAnInstr) {
 schedule s from two_copies:
     replace_all(["rvm_mld"])
 )";
-  EXPECT_EQ(firstLine(errorOf(source)), helperRefusal("replace_all expects procs or instrs", "s"));
+  EXPECT_EQ(firstLine(errorOf(source)), helperRefusal("replace_all expects procs or instrs"));
 }
 
 TEST(ReplaceOnce, ReplacesTheFirstMatchOfEachInstr) {
@@ -360,7 +358,7 @@ schedule s from two_copies:
 )";
   std::string error = errorOf(source);
   EXPECT_EQ(firstLine(error),
-            helperRefusal("replace_once found no statement that one of its instrs matches", "s"));
+            helperRefusal("replace_once found no statement that one of its instrs matches"));
   EXPECT_TRUE(contains(error, "test.sched:22:5: note: in helper 'replace_once' called here"))
       << error;
 }
@@ -410,7 +408,7 @@ schedule s from scale:
     repeat(move_up, find("x[_] = _"), n_times=0)
 )";
   EXPECT_EQ(firstLine(errorOf(zero)),
-            helperRefusal("repeat expected n_times to be None or a positive int", "s"));
+            helperRefusal("repeat expected n_times to be None or a positive int"));
 }
 
 // ------------------------------------------------------------ lift_if
@@ -459,7 +457,7 @@ schedule s from guarded:
 schedule s from guarded:
     lift_if(find_loop("j"))
 )";
-  EXPECT_EQ(firstLine(errorOf(notIf)), helperRefusal("lift_if expects an if statement", "s"));
+  EXPECT_EQ(firstLine(errorOf(notIf)), helperRefusal("lift_if expects an if statement"));
 }
 
 // ------------------------------------------------------------ hoist_stmt
@@ -522,13 +520,12 @@ schedule s from invariant:
 )";
   EXPECT_EQ(
       firstLine(errorOf(source)),
-      helperRefusal("hoist_stmt cannot hoist a statement that depends on its enclosing loop", "s"));
+      helperRefusal("hoist_stmt cannot hoist a statement that depends on its enclosing loop"));
   std::string top = std::string(kInvariant) + R"(
 schedule s from invariant:
     hoist_stmt(find_loop("i"))
 )";
-  EXPECT_EQ(firstLine(errorOf(top)),
-            helperRefusal("hoist_stmt expects a statement inside a loop", "s"));
+  EXPECT_EQ(firstLine(errorOf(top)), helperRefusal("hoist_stmt expects a statement inside a loop"));
 }
 
 // ------------------------------------------------------------ fission_into_singles
@@ -591,7 +588,7 @@ schedule s from carried:
     fission_into_singles("x[_] = _")
 )";
   EXPECT_EQ(firstLine(errorOf(notLoop)),
-            helperRefusal("fission_into_singles expects a loop or an if", "s"));
+            helperRefusal("fission_into_singles expects a loop or an if"));
 }
 
 // ------------------------------------------------------------ unroll_and_jam
@@ -684,8 +681,7 @@ TEST(UnrollAndJam, NeedsExactlyOneInnerLoop) {
 schedule s from mv:
     unroll_and_jam(find_loop("j"), 2)
 )";
-  EXPECT_EQ(firstLine(errorOf(source)),
-            helperRefusal("unroll_and_jam found no loop in the body", "s"));
+  EXPECT_EQ(firstLine(errorOf(source)), helperRefusal("unroll_and_jam found no loop in the body"));
 }
 
 // ------------------------------------------------------------ vectorize
@@ -830,8 +826,7 @@ schedule s from axpy:
 )";
   EXPECT_EQ(firstLine(errorOf(source)),
             helperRefusal("vectorize supports only the tails cut and cut_and_guard unless the "
-                          "extent is provably a multiple of vec_width",
-                          "s"));
+                          "extent is provably a multiple of vec_width"));
 }
 
 TEST(Vectorize, AProvablyExactLoopTakesTheDefaultTail) {
