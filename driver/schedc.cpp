@@ -195,8 +195,10 @@ int main(int argc, char** argv) {
                  "write the output here (C default: standard output; -c/-S default: FILE's stem "
                  "with .o/.s/.bc/.ll)");
   app.add_option("--header", args.header, "also write a C header declaring the emitted procs");
-  app.add_option("-I", args.includeDirs, "add a directory to the import search path");
-  app.add_option("--proc", args.procs, "emit only this proc (repeatable)");
+  // one directory per -I (repeatable): a multi-value -I would swallow the input file
+  app.add_option("-I", args.includeDirs, "add a directory to the import search path")
+      ->allow_extra_args(false);
+  app.add_option("--proc", args.procs, "emit only this proc (repeatable)")->allow_extra_args(false);
   app.add_flag("--print", args.print, "print the emitted procs in source syntax");
   app.add_flag("--print-after-each", args.printAfterEach,
                "print the proc after every schedule directive (to standard error)");

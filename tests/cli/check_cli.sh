@@ -59,6 +59,10 @@ printf 'import "scratch.sched"\nproc f(x: f32[4]):\n    t: f32[4] @ SCRATCH\n   
 check "import without -I is refused" test "$(status_of "$schedc" "$tmp/uses_lib.sched" -o -)" = 1
 check "import with -I compiles" test "$(status_of "$schedc" "$tmp/uses_lib.sched" -I "$tmp/lib" -o -)" = 0
 check "the memory's alloc template is used" grep -q 'float t\[4\];' "$tmp/out"
+# -I and --proc take one value each: before the input file they must not swallow it
+check "-I before the input file" test "$(status_of "$schedc" -I "$tmp/lib" "$tmp/uses_lib.sched" -o -)" = 0
+check "--proc before the input file" test "$(status_of "$schedc" --proc generic_conv1d "$ex" -o -)" = 0
+check "--proc before the input file emits that proc" grep -q '^void generic_conv1d(' "$tmp/out"
 
 echo "cli: $passed passed, $failed failed"
 test "$failed" = 0
