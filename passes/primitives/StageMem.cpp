@@ -423,11 +423,23 @@ static Value stageMem(ScheduleState& state, const BoundArgs& args, const CallArg
         goals.push_back(c.isInterval() ? cmpE(BinOpKind::Le, c.hi, w.hi)
                                        : cmpE(BinOpKind::Lt, c.lo, w.hi));
       }
-      for (const Expr& goal : goals)
-        if (!Solver::isTranslatable(goal) || !state.solver().prove(goal))
+      for (const Expr& goal : goals) {
+        if (!Solver::isTranslatable(goal)) {
           refuse(call.loc, kDirective,
                  "the window " + shownWindow + " does not cover " + quoteString(printExpr(a.shown)),
                  {stmtAt(proc, a.stmt)});
+        }
+        if (!state.solver().prove(goal)) {
+          std::string example = state.solver().counterexample();
+          std::string because = example.empty()                  ? ""
+                                : state.solver().lastUndecided() ? " (" + example + ")"
+                                                                 : " (e.g. when " + example + ")";
+          refuse(call.loc, kDirective,
+                 "the window " + shownWindow + " does not cover " +
+                     quoteString(printExpr(a.shown)) + because,
+                 {stmtAt(proc, a.stmt)});
+        }
+      }
     }
   }
 

@@ -97,7 +97,7 @@ TEST(StageMem, RefusesAWindowThatMissesAnAccess) {
       "    stage_mem(find(\"for ii in _:_\"), \"A[4 * io:4 * io + 4, 0:15]\", \"a_tile\")\n");
   EXPECT_EQ(firstLine(errorOf(src)),
             at(kShift, 0) + "stage_mem: the window 'A[4 * io:4 * io + 4, 0:15]' does not cover "
-                            "'A[4 * io + ii, j + 1]'");
+                            "'A[4 * io + ii, j + 1]' (e.g. when j = 14)");
 }
 
 TEST(StageMem, RefusesAccumulatingWhatTheBlockAssigns) {
