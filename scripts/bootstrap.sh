@@ -17,6 +17,8 @@ PACKAGES=(
   libz3-dev
   # running generated RISC-V code
   qemu-user gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+  # bare-metal RV32 images (picolibc, semihosting) under qemu-system-riscv32
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev
 )
 

@@ -1,14 +1,10 @@
 /* RVM emulator: SIGILL handler for qemu-riscv64 (user mode). See rvm_emu.h.
- *
- * Encodings (RVM.md): all CUSTOM-1 (0x2b), funct3 = 000.
- *   arithmetic: funct5[31:27] 000[26:24] B[23:21] A[20:18] md[17:15] ... size[11:10]
- *               md[i][j] += sum_k A[i][k] * B[j][k]
- *   load/store: funct5[31:27] 10[26:25] rs2[24:20] rs1[19:15] ... 10[11:10] tile[9:7]
- *               row i at x[rs1] + i * x[rs2] (bytes), element stride 4 bytes
- */
+ * Decoding and the tile operations are in rvm_exec.h (shared with the
+ * bare-metal mtvec handler, tests/baremetal/rvm_emu_bm.c). */
 #define _GNU_SOURCE /* REG_PC, greg names in <sys/ucontext.h> */
 
 #include "rvm_emu.h"
+#include "rvm_exec.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -16,21 +12,6 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#define RVM_MASK_ARITH 0xff007fffu
-#define RVM_MASK_MZERO 0xfffc7fffu
-#define RVM_MASK_LDST 0xfe007c7fu
-
-#define RVM_MATCH_FMMACC_S 0x0800082bu
-#define RVM_MATCH_MMASA_W 0xf000082bu
-#define RVM_MATCH_MMADA_H 0xe000042bu
-#define RVM_MATCH_MMAQA_B 0x1000002bu
-#define RVM_MATCH_MZERO 0xf800002bu
-#define RVM_MATCH_MLD_W 0x0400082bu
-#define RVM_MATCH_MST_W 0x0c00082bu
-
-/* 8 tiles of 4 rows of 16 bytes, kept as 32-bit words (little endian host). */
-static uint32_t tiles[8][4][4];
-static volatile uint32_t trap_count;
 static int installed;
 
 /* ---- async-signal-safe diagnostics ------------------------------------ */
@@ -74,79 +55,7 @@ static void die(const char* what, uint32_t word, unsigned long pc) {
   abort();
 }
 
-/* ---- tile operations ---------------------------------------------------- */
-
-static void load_tile(unsigned t, const unsigned char* base, long stride) {
-  for (int i = 0; i < 4; ++i)
-    memcpy(tiles[t][i], base + (long)i * stride, sizeof tiles[t][i]);
-}
-
-static void store_tile(unsigned t, unsigned char* base, long stride) {
-  for (int i = 0; i < 4; ++i)
-    memcpy(base + (long)i * stride, tiles[t][i], sizeof tiles[t][i]);
-}
-
-/* md[i][j] += sum_k A[i][k] * B[j][k]; integer math wraps (done in uint32_t). */
-static void mma_w(unsigned md, unsigned a, unsigned b) {
-  for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) {
-      uint32_t acc = tiles[md][i][j];
-      for (int k = 0; k < 4; ++k)
-        acc += tiles[a][i][k] * tiles[b][j][k];
-      tiles[md][i][j] = acc;
-    }
-}
-
-static void mma_h(unsigned md, unsigned a, unsigned b) {
-  int16_t ra[4][8], rb[4][8];
-  memcpy(ra, tiles[a], sizeof ra);
-  memcpy(rb, tiles[b], sizeof rb);
-  for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) {
-      uint32_t acc = tiles[md][i][j];
-      for (int k = 0; k < 8; ++k)
-        acc += (uint32_t)((int32_t)ra[i][k] * (int32_t)rb[j][k]);
-      tiles[md][i][j] = acc;
-    }
-}
-
-static void mma_b(unsigned md, unsigned a, unsigned b) {
-  int8_t ra[4][16], rb[4][16];
-  memcpy(ra, tiles[a], sizeof ra);
-  memcpy(rb, tiles[b], sizeof rb);
-  for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) {
-      uint32_t acc = tiles[md][i][j];
-      for (int k = 0; k < 16; ++k)
-        acc += (uint32_t)((int32_t)ra[i][k] * (int32_t)rb[j][k]);
-      tiles[md][i][j] = acc;
-    }
-}
-
-/* fp32: acc = md; acc = acc + A[i][k] * B[j][k] for k = 0..3, each product and
- * sum rounded to float separately (no fused multiply-add). */
-static void mma_s(unsigned md, unsigned a, unsigned b) {
-  float fa[4][4], fb[4][4], fd[4][4];
-  memcpy(fa, tiles[a], sizeof fa);
-  memcpy(fb, tiles[b], sizeof fb);
-  memcpy(fd, tiles[md], sizeof fd);
-  for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) {
-      float acc = fd[i][j];
-      for (int k = 0; k < 4; ++k) {
-        float p = fa[i][k] * fb[j][k];
-        acc = acc + p;
-      }
-      fd[i][j] = acc;
-    }
-  memcpy(tiles[md], fd, sizeof fd);
-}
-
-/* ---- decoder ------------------------------------------------------------ */
-
-static unsigned long gpr(const unsigned long* g, unsigned r) {
-  return r == 0 ? 0 : g[r]; /* __gregs[0] is the pc, x0 reads as zero */
-}
+/* ---- SIGILL front end -------------------------------------------------- */
 
 static void handler(int sig, siginfo_t* info, void* vctx) {
   (void)sig;
@@ -155,41 +64,12 @@ static void handler(int sig, siginfo_t* info, void* vctx) {
   unsigned long* g = uc->uc_mcontext.__gregs;
   unsigned long pc = g[REG_PC];
 
-  uint16_t lo, hi;
-  memcpy(&lo, (const void*)pc, sizeof lo);
-  if ((lo & 3u) != 3u)
-    die("illegal compressed instruction", lo, pc);
-  memcpy(&hi, (const void*)(pc + 2), sizeof hi);
-  uint32_t w = (uint32_t)lo | ((uint32_t)hi << 16);
-
-  unsigned md = (w >> 15) & 7u, fa = (w >> 18) & 7u, fb = (w >> 21) & 7u;
-  if ((w & RVM_MASK_LDST) == RVM_MATCH_MLD_W || (w & RVM_MASK_LDST) == RVM_MATCH_MST_W) {
-    unsigned tile = (w >> 7) & 7u;
-    unsigned long base = gpr(g, (w >> 15) & 31u);
-    long stride = (long)gpr(g, (w >> 20) & 31u);
-    if ((w & RVM_MASK_LDST) == RVM_MATCH_MLD_W)
-      load_tile(tile, (const unsigned char*)base, stride);
-    else
-      store_tile(tile, (unsigned char*)base, stride);
-  } else if ((w & RVM_MASK_MZERO) == RVM_MATCH_MZERO) {
-    memset(tiles[md], 0, sizeof tiles[md]);
-  } else {
-    uint32_t op = w & RVM_MASK_ARITH;
-    if (op != RVM_MATCH_MMASA_W && op != RVM_MATCH_MMADA_H && op != RVM_MATCH_MMAQA_B &&
-        op != RVM_MATCH_FMMACC_S)
-      die("illegal instruction (not RVM)", w, pc);
-    if (md == fa || md == fb)
-      die("RVM destination tile aliases a source tile (wrong on hardware)", w, pc);
-    if (op == RVM_MATCH_MMASA_W)
-      mma_w(md, fa, fb);
-    else if (op == RVM_MATCH_MMADA_H)
-      mma_h(md, fa, fb);
-    else if (op == RVM_MATCH_MMAQA_B)
-      mma_b(md, fa, fb);
-    else
-      mma_s(md, fa, fb);
-  }
-  trap_count = trap_count + 1;
+  uint32_t w;
+  if (!rvm_fetch(pc, &w))
+    die("illegal compressed instruction", w, pc);
+  enum rvm_exec_status status = rvm_exec(w, g); /* __gregs[i] is x_i (i >= 1) */
+  if (status != RVM_EXEC_OK)
+    die(rvm_exec_message(status), w, pc);
   g[REG_PC] = pc + 4;
 }
 
@@ -210,21 +90,4 @@ void rvm_emu_install(void) {
     abort();
   }
   installed = 1;
-}
-
-void rvm_emu_reset(void) {
-  memset(tiles, 0, sizeof tiles);
-  trap_count = 0;
-}
-
-uint32_t rvm_emu_trap_count(void) {
-  return trap_count;
-}
-
-void rvm_emu_read_tile(int n, int32_t out[4][4]) {
-  memcpy(out, tiles[n & 7], sizeof tiles[0]);
-}
-
-void rvm_emu_write_tile(int n, const int32_t in[4][4]) {
-  memcpy(tiles[n & 7], in, sizeof tiles[0]);
 }

@@ -1,4 +1,6 @@
-/* RVM (X-HEEP RISC-V matrix extension) emulator for RISC-V Linux user mode.
+/* RVM (X-HEEP RISC-V matrix extension) emulator for RISC-V Linux user mode
+ * (rvm_emu.c) and bare metal (tests/baremetal/rvm_emu_bm.c: an mtvec handler
+ * under qemu-system-riscv32, same API, aborts by exiting with status 134).
  *
  * QEMU does not know the RVM opcodes (CUSTOM-1, 0x2b) and raises an
  * illegal-instruction trap for them. rvm_emu_install() installs a SIGILL
@@ -19,7 +21,8 @@
 extern "C" {
 #endif
 
-/* Install the SIGILL handler (idempotent). Tiles start zeroed. */
+/* Install the SIGILL (bare metal: mtvec) handler (idempotent). Tiles start
+ * zeroed. */
 void rvm_emu_install(void);
 
 /* Zero all tiles and the trap counter. */
