@@ -310,47 +310,6 @@ private:
   std::map<const Proc*, std::set<Sym>> cache_;
 };
 
-// The register-file memories a proc allocates in, itself or in the procs it
-// calls: calling it while those memories hold live registers would clobber them.
-class RegisterUseAnalysis {
-public:
-  explicit RegisterUseAnalysis(const Module& module) : module_(module) {}
-
-  const std::set<std::string>& memoriesAllocatedBy(const Proc& proc) {
-    auto [entry, inserted] = cache_.try_emplace(&proc);
-    if (!inserted)
-      return entry->second;
-    std::set<std::string> memories;
-    walk(proc.body, memories);
-    cache_[&proc] = std::move(memories);
-    return cache_[&proc];
-  }
-
-private:
-  void walk(const Block& block, std::set<std::string>& memories) {
-    for (const Stmt& stmt : block) {
-      if (const Alloc* alloc = stmt->as<Alloc>()) {
-        const MemoryDef* memory = module_.findMemory(alloc->mem);
-        if (memory && memory->isRegisterFile())
-          memories.insert(memory->name);
-      } else if (const For* loop = stmt->as<For>()) {
-        walk(loop->body, memories);
-      } else if (const If* branch = stmt->as<If>()) {
-        walk(branch->body, memories);
-        walk(branch->orelse, memories);
-      } else if (const Call* call = stmt->as<Call>()) {
-        if (!call->callee->isInstr()) {
-          const std::set<std::string>& inner = memoriesAllocatedBy(*call->callee);
-          memories.insert(inner.begin(), inner.end());
-        }
-      }
-    }
-  }
-
-  const Module& module_;
-  std::map<const Proc*, std::set<std::string>> cache_;
-};
-
 // ============================================================ module state
 
 struct WindowStructKey {
@@ -1131,17 +1090,7 @@ private:
 
   void emitProcCall(const Call& call) {
     const Proc& callee = state_.emittedVersion(*call.callee);
-    for (const std::string& memoryName : state_.registerUse.memoriesAllocatedBy(callee)) {
-      auto file = registerFiles_.find(memoryName);
-      if (file == registerFiles_.end() || !file->second.anyLive())
-        continue;
-      std::string live;
-      for (const std::string& buffer : file->second.liveBuffers())
-        live += (live.empty() ? "" : ", ") + buffer;
-      fail(call.loc, "cannot call '" + callee.name + "' while registers of " + memoryName +
-                         " are live (" + live + "): '" + callee.name + "' allocates " + memoryName +
-                         " registers itself and would overwrite them");
-    }
+    checkCallKeepsRegisters(state_.registerUse, registerFiles_, call, callee);
     std::string text = callee.name + "(ctxt";
     for (size_t i = 0; i < call.args.size(); ++i) {
       const FnArg& param = callee.args[i];

@@ -44,6 +44,52 @@ std::vector<std::string> RegisterFile::liveBuffers() const {
   return names;
 }
 
+const std::set<std::string>& RegisterUseAnalysis::memoriesAllocatedBy(const Proc& proc) {
+  auto [entry, inserted] = cache_.try_emplace(&proc);
+  if (!inserted)
+    return entry->second;
+  std::set<std::string> memories;
+  walk(proc.body, memories);
+  cache_[&proc] = std::move(memories);
+  return cache_[&proc];
+}
+
+void RegisterUseAnalysis::walk(const Block& block, std::set<std::string>& memories) {
+  for (const Stmt& stmt : block) {
+    if (const Alloc* alloc = stmt->as<Alloc>()) {
+      const MemoryDef* memory = module_.findMemory(alloc->mem);
+      if (memory && memory->isRegisterFile())
+        memories.insert(memory->name);
+    } else if (const For* loop = stmt->as<For>()) {
+      walk(loop->body, memories);
+    } else if (const If* branch = stmt->as<If>()) {
+      walk(branch->body, memories);
+      walk(branch->orelse, memories);
+    } else if (const Call* call = stmt->as<Call>()) {
+      if (!call->callee->isInstr()) {
+        const std::set<std::string>& inner = memoriesAllocatedBy(*call->callee);
+        memories.insert(inner.begin(), inner.end());
+      }
+    }
+  }
+}
+
+void checkCallKeepsRegisters(RegisterUseAnalysis& use,
+                             const std::map<std::string, RegisterFile>& files, const Call& call,
+                             const Proc& callee) {
+  for (const std::string& memoryName : use.memoriesAllocatedBy(callee)) {
+    auto file = files.find(memoryName);
+    if (file == files.end() || !file->second.anyLive())
+      continue;
+    std::string live;
+    for (const std::string& buffer : file->second.liveBuffers())
+      live += (live.empty() ? "" : ", ") + buffer;
+    fail(call.loc, "cannot call '" + callee.name + "' while registers of " + memoryName +
+                       " are live (" + live + "): '" + callee.name + "' allocates " + memoryName +
+                       " registers itself and would overwrite them");
+  }
+}
+
 namespace {
 
 class Allocator {

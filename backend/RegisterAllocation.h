@@ -11,6 +11,8 @@
 
 #include "ir/Module.h"
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,28 @@ struct RegisterChoice {
   std::string memory;
   std::string reg;
 };
+
+// The register-file memories a proc allocates in, itself or in the procs it
+// calls: calling it while those memories hold live registers would clobber
+// them (both backends refuse such a call).
+class RegisterUseAnalysis {
+public:
+  explicit RegisterUseAnalysis(const Module& module) : module_(module) {}
+
+  const std::set<std::string>& memoriesAllocatedBy(const Proc& proc);
+
+private:
+  void walk(const Block& block, std::set<std::string>& memories);
+
+  const Module& module_;
+  std::map<const Proc*, std::set<std::string>> cache_;
+};
+
+// Refuses `call` of `callee` (throws CompileError at the call) when the callee
+// allocates registers of a memory whose `files` entry holds live registers.
+void checkCallKeepsRegisters(RegisterUseAnalysis& use,
+                             const std::map<std::string, RegisterFile>& files, const Call& call,
+                             const Proc& callee);
 
 // Allocates every register-file buffer of `proc`. The result lists the Allocs
 // in program order (a pre-order walk of the body, then-branch before

@@ -1,5 +1,6 @@
 #include "frontend/ProcLowering.h"
 
+#include "ir/AsmTemplate.h"
 #include "ir/IRVisitor.h"
 
 #include <cmath>
@@ -197,6 +198,10 @@ public:
       throw CompileError(item_.loc, "instr '" + item_.name + "' has no 'c:' template");
     if (isInstr)
       checkTemplateHoles(*proc, proc->instr->c, proc->instr->cLoc, "c");
+    if (isInstr && !proc->instr->asm_.empty())
+      if (auto why = asmTemplateProblem(*proc, module_, proc->instr->asm_))
+        throw CompileError(proc->instr->asmLoc,
+                           "instr '" + proc->name + "': " + *why + " in its asm: template");
     if (proc->body.empty())
       proc->body.push_back(Pass::make(item_.loc));
     return proc;

@@ -1,5 +1,7 @@
 #include "backend/llvm/LLVMBackend.h"
 
+#include "backend/RegisterAllocation.h"
+#include "ir/AsmTemplate.h"
 #include "ir/Printer.h"
 
 #include <llvm/Analysis/CGSCCPassManager.h>
@@ -8,9 +10,12 @@
 #include <llvm/IR/BasicBlock.h>
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/DerivedTypes.h>
+#include <llvm/IR/DiagnosticInfo.h>
+#include <llvm/IR/DiagnosticPrinter.h>
 #include <llvm/IR/Function.h>
 #include <llvm/IR/GlobalVariable.h>
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/InlineAsm.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
@@ -19,6 +24,7 @@
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/CodeGen.h>
+#include <llvm/Support/SourceMgr.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
@@ -124,7 +130,8 @@ TargetChoice chooseTarget(const LLVMEmitOptions& options) {
   return choice;
 }
 
-std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const TargetChoice& choice, int optLevel) {
+std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const TargetChoice& choice, int optLevel,
+                                                       bool rawInlineAsm) {
   initialiseTargets();
   std::string error;
   const llvm::Target* target = llvm::TargetRegistry::lookupTarget(choice.triple, error);
@@ -133,6 +140,9 @@ std::unique_ptr<llvm::TargetMachine> makeTargetMachine(const TargetChoice& choic
   llvm::TargetOptions options;
   options.MCOptions.ABIName = choice.abi;
   options.AllowFPOpFusion = llvm::FPOpFusion::Strict; // floats are strict: no fma contraction
+  // Assembly output pastes the asm: forms as written, as a C compiler's -S
+  // does (the mnemonic flavour of RVM is for assemblers that know it).
+  options.DisableIntegratedAS = rawInlineAsm;
   llvm::CodeGenOptLevel level = optLevel == 0   ? llvm::CodeGenOptLevel::None
                                 : optLevel == 1 ? llvm::CodeGenOptLevel::Less
                                 : optLevel == 2 ? llvm::CodeGenOptLevel::Default
@@ -153,6 +163,11 @@ struct Buffer {
   ScalarType type = ScalarType::I32;
   std::vector<llvm::Value*> strides;
   const MemoryDef* memory = nullptr;
+  // A buffer in a register file has no storage (base stays null): the
+  // register its allocation got, and whether this is a part of it.
+  std::string reg;
+  bool isRegisterPart = false;
+  std::string registerBuffer; // the allocation's name, for messages
 };
 
 // What a name stands for in a function.
@@ -210,6 +225,7 @@ private:
   void lowerIf(const If& branch);
   void lowerAlloc(const Alloc& alloc, std::vector<llvm::Value*>& frees);
   void lowerCall(const Call& call);
+  void lowerInstrCall(const Call& call);
   llvm::AllocaInst* entryAlloca(llvm::Type* type, const std::string& name);
   // Blocks are created detached and appended when code goes in, so that the
   // function lists them in program order.
@@ -227,12 +243,17 @@ private:
   llvm::Function* function_;
   llvm::IRBuilder<> b_;
   std::map<Sym, Binding> bindings_;
+  // Register-file allocation, in program order as the C backend does it
+  // (RegisterAllocation.h): one pool per memory, given back per block.
+  std::map<std::string, RegisterFile> registerFiles_;
+  std::vector<std::vector<std::pair<RegisterFile*, std::string>>> heldRegisters_;
 };
 
 class ModuleLowering {
 public:
   ModuleLowering(const Module& module, llvm::Module& llvmModule, const TargetChoice& target)
-      : module(module), llvmModule(llvmModule), context(llvmModule.getContext()), target(target) {}
+      : module(module), llvmModule(llvmModule), context(llvmModule.getContext()), target(target),
+        registerUse(module) {}
 
   // Declares the function of a proc (once per name). Window arguments are
   // passed expanded (data pointer, then one stride per dimension); an
@@ -444,6 +465,10 @@ public:
   // Parameters some call passes a buffer that overlaps another argument's
   // (findOverlaps): they get no `noalias`.
   std::map<std::string, std::set<size_t>> mayOverlap;
+  RegisterUseAnalysis registerUse;
+  // The instr calls lowered to inline asm; an asm call's `srcloc` is its
+  // index + 1, so that assembler errors are reported at the call.
+  std::vector<std::pair<const Call*, const Proc*>> asmCalls;
 };
 
 // Calls may pass one buffer twice, or overlapping windows of it (the language
@@ -873,6 +898,9 @@ llvm::Value* FunctionLowering::elementAddress(const Sym& name, const std::vector
   if (!binding.isBuffer)
     fail(loc, "internal error: '" + name.name() + "' is a control value, not a buffer");
   const Buffer& buffer = binding.buffer;
+  if (!buffer.reg.empty())
+    fail(loc, "'" + name.name() + "' lives in the register file " + buffer.memory->name +
+                  ": only instrs may touch it");
   if (idx.size() != buffer.strides.size())
     fail(loc, "'" + name.name() + "' has " + std::to_string(buffer.strides.size()) +
                   " dimensions but is accessed with " + std::to_string(idx.size()) + " indices");
@@ -914,7 +942,14 @@ Buffer FunctionLowering::viewOf(const Expr& e) {
     if (window->idx[d].isInterval())
       view.strides.push_back(base.strides[d]);
   }
-  view.base = offsetPointer(base, flatOffset(lows, base.strides));
+  llvm::Value* offset = flatOffset(lows, base.strides);
+  if (!base.reg.empty()) {
+    // A register has no address: the view is the register, or a part of it.
+    auto* constant = llvm::dyn_cast<llvm::ConstantInt>(offset);
+    view.isRegisterPart = base.isRegisterPart || !constant || !constant->isZero();
+    return view;
+  }
+  view.base = offsetPointer(base, offset);
   return view;
 }
 
@@ -958,10 +993,14 @@ void FunctionLowering::lower() {
 
 void FunctionLowering::lowerBlock(const Block& block) {
   std::vector<llvm::Value*> frees;
+  heldRegisters_.emplace_back();
   for (const Stmt& stmt : block)
     lowerStmt(stmt, frees);
   for (auto free = frees.rbegin(); free != frees.rend(); ++free)
     b_.CreateCall(module_.freeFn(), {*free});
+  for (auto held = heldRegisters_.back().rbegin(); held != heldRegisters_.back().rend(); ++held)
+    held->first->release(held->second);
+  heldRegisters_.pop_back();
 }
 
 void FunctionLowering::lowerStmt(const Stmt& stmt, std::vector<llvm::Value*>& frees) {
@@ -1066,6 +1105,23 @@ void FunctionLowering::lowerAlloc(const Alloc& alloc, std::vector<llvm::Value*>&
   if (!memory)
     fail(alloc.loc, "unknown memory '" + alloc.mem + "' for '" + alloc.name.name() + "'");
   bool isStatic = alloc.mem == "DRAM_STATIC";
+  if (memory->isRegisterFile()) {
+    // No storage: the register, substituted into the asm: forms of instrs.
+    auto file = registerFiles_.find(memory->name);
+    if (file == registerFiles_.end())
+      file = registerFiles_.emplace(memory->name, RegisterFile(*memory)).first;
+    const std::string& reg = file->second.acquire(alloc);
+    heldRegisters_.back().emplace_back(&file->second, reg);
+    Binding binding;
+    binding.isBuffer = true;
+    binding.buffer.type = alloc.type;
+    binding.buffer.memory = memory;
+    binding.buffer.strides = denseStrides(alloc.shape);
+    binding.buffer.reg = reg;
+    binding.buffer.registerBuffer = alloc.name.name();
+    bindings_[alloc.name] = binding;
+    return;
+  }
   if (!isDram(alloc.mem) && !isStatic)
     fail(alloc.loc, "memory " + memory->name + " has no LLVM lowering (allocation of '" +
                         alloc.name.name() + "')");
@@ -1113,13 +1169,12 @@ void FunctionLowering::lowerCall(const Call& call) {
     fail(call.loc, "'" + call.callee->name + "' takes " + std::to_string(call.callee->args.size()) +
                        " arguments, not " + std::to_string(call.args.size()));
   if (call.callee->isInstr()) {
-    if (call.callee->instr->asm_.empty())
-      fail(call.loc,
-           "instr '" + call.callee->name + "' has no asm: form; the LLVM backend needs one");
-    fail(call.loc,
-         "instr '" + call.callee->name + "': asm: forms are not lowered by the LLVM backend yet");
+    lowerInstrCall(call);
+    return;
   }
   const Proc& callee = module_.emittedVersion(*call.callee);
+  // A proc that allocates registers would overwrite its caller's live ones.
+  checkCallKeepsRegisters(module_.registerUse, registerFiles_, call, callee);
   llvm::Function* function = module_.functions.at(callee.name);
   std::vector<llvm::Value*> args{function_->getArg(0)};
   for (size_t i = 0; i < call.args.size(); ++i) {
@@ -1131,6 +1186,9 @@ void FunctionLowering::lowerCall(const Call& call) {
       continue;
     }
     Buffer view = viewOf(arg);
+    if (!view.reg.empty())
+      fail(arg->loc, "cannot pass '" + param.name.name() + "' to '" + callee.name +
+                         "': the argument lives in the register file " + view.memory->name);
     size_t rank = param.shape.size();
     if (view.strides.size() != rank)
       fail(arg->loc, "cannot pass '" + param.name.name() + "' to '" + callee.name + "': it has " +
@@ -1141,6 +1199,104 @@ void FunctionLowering::lowerCall(const Call& call) {
       args.insert(args.end(), view.strides.begin(), view.strides.end());
   }
   b_.CreateCall(function, args);
+}
+
+// An instr call: its asm: form (ir/AsmTemplate.h) as one inline asm call. GPR
+// holes become "r" input operands ($N in LLVM's syntax), register holes the
+// register allocated to the buffer passed.
+void FunctionLowering::lowerInstrCall(const Call& call) {
+  const Proc& instr = *call.callee;
+  if (instr.instr->asm_.empty())
+    fail(call.loc, "instr '" + instr.name + "' has no asm: form; the LLVM backend needs one");
+  std::vector<AsmPiece> pieces;
+  if (auto why = parseAsmTemplate(instr, module_.module, instr.instr->asm_, pieces))
+    fail(instr.instr->asmLoc, "instr '" + instr.name + "': " + *why + " in its asm: template");
+  std::map<size_t, Buffer> views; // argument index -> its view, computed once
+  auto viewOfArg = [&](size_t i) -> const Buffer& {
+    auto found = views.find(i);
+    if (found == views.end())
+      found = views.emplace(i, viewOf(call.args[i])).first;
+    return found->second;
+  };
+  std::string text, constraints;
+  std::vector<llvm::Value*> operands;
+  auto operand = [&](llvm::Value* v) {
+    text += "$" + std::to_string(operands.size());
+    constraints += std::string(constraints.empty() ? "" : ",") + "r";
+    operands.push_back(v);
+  };
+  for (const AsmPiece& piece : pieces) {
+    const std::string hole = "hole of instr '" + instr.name + "'";
+    switch (piece.kind) {
+    case AsmPiece::Kind::Text:
+      for (char c : piece.text)
+        text += c == '$' ? std::string("$$") : std::string(1, c);
+      break;
+    case AsmPiece::Kind::Control:
+      operand(toIndex(value(call.args[piece.arg])));
+      break;
+    case AsmPiece::Kind::Addr:
+      operand(viewOfArg(piece.arg).base);
+      break;
+    case AsmPiece::Kind::Stride:
+    case AsmPiece::Kind::StrideBytes: {
+      const Buffer& view = viewOfArg(piece.arg);
+      if (piece.dim >= view.strides.size())
+        fail(call.args[piece.arg]->loc, "the argument '" + instr.args[piece.arg].name.name() +
+                                            "' of instr '" + instr.name + "' has " +
+                                            std::to_string(view.strides.size()) + " dimensions");
+      llvm::Value* stride = view.strides[piece.dim];
+      if (piece.kind == AsmPiece::Kind::StrideBytes)
+        stride = b_.CreateMul(stride, llvm::ConstantInt::get(indexType(), byteWidth(view.type)));
+      operand(stride);
+      break;
+    }
+    case AsmPiece::Kind::Reg: {
+      const Buffer& view = viewOfArg(piece.arg);
+      const Expr& arg = call.args[piece.arg];
+      if (view.reg.empty())
+        fail(arg->loc, "instr '" + instr.name + "' needs a register of " +
+                           instr.args[piece.arg].mem + " for '" +
+                           instr.args[piece.arg].name.name() + "'");
+      if (view.isRegisterPart)
+        fail(arg->loc, "instr '" + instr.name + "': a part of register buffer '" +
+                           view.registerBuffer + "' has no register name of its own");
+      if (!piece.hasOffset) {
+        text += view.reg;
+      } else {
+        if (!isIntegerRegister(view.reg))
+          fail(arg->loc, "instr '" + instr.name + "': register '" + view.reg +
+                             "' is not a number, so its asm: form cannot offset it");
+        text += std::to_string(std::stoll(view.reg) + piece.offset);
+      }
+      break;
+    }
+    }
+  }
+  // Addressed operands are read or written behind the compiler's back.
+  bool touchesMemory = false;
+  for (const FnArg& param : instr.args) {
+    const MemoryDef* memory = module_.module.findMemory(param.mem);
+    touchesMemory |= param.isData() && !(memory && memory->isRegisterFile());
+  }
+  if (touchesMemory)
+    constraints += std::string(constraints.empty() ? "" : ",") + "~{memory}";
+  std::vector<llvm::Type*> types;
+  for (llvm::Value* v : operands)
+    types.push_back(v->getType());
+  auto* type = llvm::FunctionType::get(b_.getVoidTy(), types, false);
+  if (llvm::Error problem = llvm::InlineAsm::verify(type, constraints))
+    fail(instr.instr->asmLoc, "instr '" + instr.name + "': LLVM refuses the constraints '" +
+                                  constraints + "': " + llvm::toString(std::move(problem)));
+  llvm::CallInst* asmCall = b_.CreateCall(
+      llvm::InlineAsm::get(type, text, constraints, /*hasSideEffects=*/true), operands);
+  asmCall->setDoesNotThrow();
+  if (!touchesMemory) // only the register file: state the compiler does not see
+    asmCall->setMemoryEffects(llvm::MemoryEffects::inaccessibleMemOnly());
+  module_.asmCalls.emplace_back(&call, &instr);
+  asmCall->setMetadata(
+      "srcloc", llvm::MDNode::get(module_.context, llvm::ConstantAsMetadata::get(
+                                                       b_.getInt64(module_.asmCalls.size()))));
 }
 
 // ---------------------------------------------------------------- module
@@ -1178,6 +1334,46 @@ void optimise(llvm::Module& module, llvm::TargetMachine& machine, int level) {
   passes.run(module, mam);
 }
 
+// An error LLVM reported while emitting code, and the `srcloc` cookie of the
+// inline asm it is about (0: none).
+struct AssemblerProblem {
+  uint64_t cookie = 0;
+  std::string message;
+};
+
+void collectProblem(const llvm::DiagnosticInfo* diagnostic, void* context) {
+  const llvm::DiagnosticInfo& info = *diagnostic;
+  if (info.getSeverity() != llvm::DS_Error)
+    return;
+  AssemblerProblem problem;
+  if (const auto* srcMgr = llvm::dyn_cast<llvm::DiagnosticInfoSrcMgr>(&info)) {
+    problem.cookie = srcMgr->getLocCookie();
+    const llvm::SMDiagnostic& diag = srcMgr->getSMDiag();
+    problem.message = diag.getMessage().str();
+    if (!diag.getLineContents().empty())
+      problem.message += " in `" + llvm::StringRef(diag.getLineContents()).trim().str() + "`";
+  } else if (const auto* inlineAsm = llvm::dyn_cast<llvm::DiagnosticInfoInlineAsm>(&info)) {
+    problem.cookie = inlineAsm->getLocCookie();
+    problem.message = inlineAsm->getMsgStr().str();
+  } else {
+    llvm::raw_string_ostream out(problem.message);
+    llvm::DiagnosticPrinterRawOStream printer(out);
+    info.print(printer);
+  }
+  static_cast<std::vector<AssemblerProblem>*>(context)->push_back(std::move(problem));
+}
+
+CompileError refusal(const AssemblerProblem& problem,
+                     const std::vector<std::pair<const Call*, const Proc*>>& asmCalls) {
+  if (problem.cookie == 0 || problem.cookie > asmCalls.size())
+    return CompileError(SrcLoc{}, "LLVM cannot emit the code: " + problem.message);
+  auto [call, instr] = asmCalls[problem.cookie - 1];
+  CompileError error(call->loc, "instr '" + instr->name +
+                                    "': the assembler refuses its asm: form: " + problem.message);
+  error.addNote(instr->instr->asmLoc, "the asm: form of '" + instr->name + "' is defined here");
+  return error;
+}
+
 } // namespace
 
 const std::vector<std::string>& llvmKnownTargets() {
@@ -1193,9 +1389,14 @@ void checkLLVMTarget(const LLVMEmitOptions& options) {
 std::string emitLLVM(const Module& module, const std::vector<ProcPtr>& procs,
                      const LLVMEmitOptions& options) {
   TargetChoice target = chooseTarget(options);
-  std::unique_ptr<llvm::TargetMachine> machine = makeTargetMachine(target, options.optLevel);
+  std::unique_ptr<llvm::TargetMachine> machine =
+      makeTargetMachine(target, options.optLevel, options.output == LLVMOutputKind::Assembly);
 
   llvm::LLVMContext context;
+  // Errors LLVM reports while it emits code (the assembler refusing an asm:
+  // form) are collected and turned into a located refusal below.
+  std::vector<AssemblerProblem> problemsFound;
+  context.setDiagnosticHandlerCallBack(collectProblem, &problemsFound);
   llvm::Module llvmModule(module.mainFile.empty() ? "schedc" : module.mainFile, context);
   llvmModule.setTargetTriple(target.triple);
   llvmModule.setDataLayout(machine->createDataLayout());
@@ -1267,6 +1468,8 @@ std::string emitLLVM(const Module& module, const std::vector<ProcPtr>& procs,
     break;
   }
   }
+  if (!problemsFound.empty())
+    throw refusal(problemsFound.front(), lowering.asmCalls);
   return std::string(bytes.begin(), bytes.end());
 }
 

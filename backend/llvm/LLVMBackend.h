@@ -19,9 +19,17 @@
 // - Loops are canonical: preheader, header with the induction phi, latch.
 // - DRAM allocations: scalars and small constant shapes on the stack, others
 //   malloc/free at the block's end (the C backend's placement); DRAM_STATIC:
-//   internal zero-initialised globals (C's `static`). Other memories are
-//   refused ("memory X has no LLVM lowering"), as are instr calls (no `asm:`
-//   lowering yet).
+//   internal zero-initialised globals (C's `static`). Register-file memories
+//   (`registers:`) have no storage: the C backend's static allocation
+//   (RegisterAllocation.h) gives each buffer a register, the same one, with
+//   the same refusal of a ninth live RVM tile. Other memories are refused
+//   ("memory X has no LLVM lowering").
+// - Instr calls: the instr's `asm:` form (holes: ir/AsmTemplate.h) as one
+//   `sideeffect` inline asm call, GPR holes as "r" operands, register holes
+//   filled with the allocated register, `~{memory}` when an argument is
+//   addressed. An instr without an `asm:` form is refused at the call; an
+//   `asm:` form the assembler refuses (-c) is refused at the call too. -S
+//   pastes the forms as written (as a C compiler's -S does).
 // - Window arguments: procs take a window as its data pointer and one stride
 //   per dimension; an exported proc with window arguments gets a wrapper with
 //   the C header's ABI (the struct by value, as x86-64 SysV and the RISC-V

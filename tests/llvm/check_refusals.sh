@@ -77,9 +77,27 @@ refuse "instr without asm form (riscv32)" \
 refuse "memory without LLVM lowering" \
   "$here/refuse_memory.sched:7:5: error: memory SCRATCH has no LLVM lowering (allocation of 't')" \
   "$here/refuse_memory.sched" -S
-refuse "register-file memory" \
-  "$src/examples/matmul_rvm.sched:11:13: error: memory RVM_TILE has no LLVM lowering (allocation of 'acc')" \
-  "$src/examples/matmul_rvm.sched" --proc matmul_rvm -c
+# asm: forms (ir/AsmTemplate.h): holes checked where the instr is defined.
+refuse "unknown hole in an asm: form" \
+  "$here/refuse_asm_hole.sched:7:5: error: instr 'bad_mld': unknown hole '{src_adr}' in its asm: template" \
+  "$here/refuse_asm_hole.sched" -c --target riscv64-unknown-linux-gnu
+refuse "unknown hole in an asm: form (C output)" \
+  "$here/refuse_asm_hole.sched:7:5: error: instr 'bad_mld': unknown hole '{src_adr}' in its asm: template" \
+  "$here/refuse_asm_hole.sched"
+refuse "register offset on named registers" \
+  "$here/refuse_asm_offset.sched:6:5: error: instr 'bad_mzero': {dst_reg+16}: register 'm7' of memory RVM_TILE is not a number, so it cannot be offset in its asm: template" \
+  "$here/refuse_asm_offset.sched" -c
+# A ninth live RVM tile: the same refusal from the LLVM and the C backend.
+nine="$here/refuse_nine_tiles.sched:14:5: error: memory RVM_TILE has no free register for 't8' (8 registers, all held by allocations still in scope: t0, t1, t2, t3, t4, t5, t6, t7; end a buffer's scope sooner, or share a register with reuse_buffer)"
+refuse "ninth live tile (-c)" "$nine" "$here/refuse_nine_tiles.sched" -c \
+  --target riscv64-unknown-linux-gnu
+refuse "ninth live tile (-S, riscv32)" "$nine" "$here/refuse_nine_tiles.sched" -S \
+  --target riscv32-unknown-elf -march=rv32imc
+refuse "ninth live tile (C)" "$nine" "$here/refuse_nine_tiles.sched"
+# The mnemonic flavour with -c: LLVM's assembler does not know the mnemonics.
+refuse "mnemonics with -c" \
+  "$here/refuse_mnemonic.sched:7:5: error: instr 'rvm_mzero': the assembler refuses its asm: form: unrecognized instruction mnemonic in \`mzero m7\`" \
+  "$here/refuse_mnemonic.sched" -c --target riscv64-unknown-linux-gnu
 refuse "--emit-llvm without -c/-S" "--emit-llvm, --target, -march and -mabi need -c or -S" \
   "$conv" --emit-llvm
 refuse "-c and -S together" "-c excludes -S" "$conv" -c -S
