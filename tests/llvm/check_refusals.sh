@@ -87,6 +87,34 @@ refuse "unknown hole in an asm: form (C output)" \
 refuse "register offset on named registers" \
   "$here/refuse_asm_offset.sched:6:5: error: instr 'bad_mzero': {dst_reg+16}: register 'm7' of memory RVM_TILE is not a number, so it cannot be offset in its asm: template" \
   "$here/refuse_asm_offset.sched" -c
+# Each hole kind on the wrong kind of argument (an instr whose asm: form is ASM).
+bad_hole() { # bad_hole NAME ASM EXPECTED_MESSAGE
+  cat >"$tmp/hole.sched" <<SCHED
+import "rvm.sched"
+
+instr bad(dst: [i32][4, 4] @ RVM_TILE, src: [i32][4, 4] @ DRAM, n: size):
+    c: '/* {dst_int} {src_data} */'
+    asm: '$2'
+    for i in seq(0, 4):
+        for j in seq(0, 4):
+            dst[i, j] = src[i, j]
+SCHED
+  refuse "$1" "$tmp/hole.sched:5:5: error: instr 'bad': $3 in its asm: template" \
+    "$tmp/hole.sched" -c --target riscv64-unknown-linux-gnu
+}
+bad_hole "address of a register" "mld {dst_addr}" \
+  "{dst_addr}: 'dst' is in the register file RVM_TILE, which has no addresses (use {dst_reg})"
+bad_hole "register of DRAM" "mld {src_reg}" \
+  "{src_reg}: 'src' is in memory DRAM, which has no registers (use {src_addr})"
+bad_hole "data argument as a value" "mld {src}" \
+  "data argument 'src' has no GPR value: use {src_addr} (or {src_reg} in a register file)"
+bad_hole "stride of a missing dimension" "mld {src_stride_bytes_2}" \
+  "{src_stride_bytes_2}: 'src' has 2 dimensions"
+bad_hole "control argument with a suffix" "mld {n_addr}" \
+  "'n' is a control argument: write {n}"
+bad_hole "bad register offset" "mld x{dst_reg+a}" \
+  "{dst_reg+a}: expected a decimal constant after 'reg+'"
+bad_hole "unterminated hole" "mld {dst_reg" "unterminated hole (write '{{' for a brace)"
 # A ninth live RVM tile: the same refusal from the LLVM and the C backend.
 nine="$here/refuse_nine_tiles.sched:14:5: error: memory RVM_TILE has no free register for 't8' (8 registers, all held by allocations still in scope: t0, t1, t2, t3, t4, t5, t6, t7; end a buffer's scope sooner, or share a register with reuse_buffer)"
 refuse "ninth live tile (-c)" "$nine" "$here/refuse_nine_tiles.sched" -c \
