@@ -30,7 +30,9 @@
 // escapes LLVM's operand marker). An instr with an argument not in a register
 // file (it is addressed, e.g. DRAM) clobbers memory (`~{memory}`): the
 // hardware reads or writes it behind the compiler's back. An instr whose data
-// arguments are all in register files touches no memory the compiler sees.
+// arguments are all in register files touches no memory the compiler sees
+// (LLVM may move loads and stores across it, never another instr call); an
+// instr without data arguments is assumed to touch any memory.
 // Holes are checked where the instr is defined (asmTemplateProblem).
 #pragma once
 

@@ -1273,12 +1273,18 @@ void FunctionLowering::lowerInstrCall(const Call& call) {
     }
     }
   }
-  // Addressed operands are read or written behind the compiler's back.
-  bool touchesMemory = false;
+  // Addressed operands are read or written behind the compiler's back; an
+  // instr whose data arguments are all in register files (RVM's tile ops)
+  // touches only state the compiler does not see. Anything else (no data
+  // argument at all, e.g. a fence) may touch any memory.
+  bool addressed = false, inRegisters = false;
   for (const FnArg& param : instr.args) {
     const MemoryDef* memory = module_.module.findMemory(param.mem);
-    touchesMemory |= param.isData() && !(memory && memory->isRegisterFile());
+    bool isRegister = memory && memory->isRegisterFile();
+    addressed |= param.isData() && !isRegister;
+    inRegisters |= param.isData() && isRegister;
   }
+  bool touchesMemory = addressed || !inRegisters;
   if (touchesMemory)
     constraints += std::string(constraints.empty() ? "" : ",") + "~{memory}";
   std::vector<llvm::Type*> types;
@@ -1291,7 +1297,7 @@ void FunctionLowering::lowerInstrCall(const Call& call) {
   llvm::CallInst* asmCall = b_.CreateCall(
       llvm::InlineAsm::get(type, text, constraints, /*hasSideEffects=*/true), operands);
   asmCall->setDoesNotThrow();
-  if (!touchesMemory) // only the register file: state the compiler does not see
+  if (!touchesMemory)
     asmCall->setMemoryEffects(llvm::MemoryEffects::inaccessibleMemOnly());
   module_.asmCalls.emplace_back(&call, &instr);
   asmCall->setMetadata(
