@@ -122,6 +122,26 @@ refuse "ninth live tile (-c)" "$nine" "$here/refuse_nine_tiles.sched" -c \
 refuse "ninth live tile (-S, riscv32)" "$nine" "$here/refuse_nine_tiles.sched" -S \
   --target riscv32-unknown-elf -march=rv32imc
 refuse "ninth live tile (C)" "$nine" "$here/refuse_nine_tiles.sched"
+# A call of a proc that allocates tiles while the caller holds one: refused by
+# both backends (RegisterAllocation.h: checkCallKeepsRegisters).
+cat >"$tmp/live.sched" <<'SCHED'
+import "rvm.sched"
+
+proc zero_out(out: i32[4, 4]):
+    t: i32[4, 4] @ RVM_TILE
+    rvm_mzero(t)
+    rvm_mst(t, out)
+
+proc calls_with_live_tile(out: i32[4, 4], other: i32[4, 4]):
+    u: i32[4, 4] @ RVM_TILE
+    rvm_mzero(u)
+    zero_out(other)
+    rvm_mst(u, out)
+SCHED
+live="$tmp/live.sched:11:5: error: cannot call 'zero_out' while registers of RVM_TILE are live (u): 'zero_out' allocates RVM_TILE registers itself and would overwrite them"
+refuse "call clobbering live tiles (-c)" "$live" "$tmp/live.sched" -c \
+  --target riscv64-unknown-linux-gnu
+refuse "call clobbering live tiles (C)" "$live" "$tmp/live.sched"
 # The mnemonic flavour with -c: LLVM's assembler does not know the mnemonics.
 refuse "mnemonics with -c" \
   "$here/refuse_mnemonic.sched:7:5: error: instr 'rvm_mzero': the assembler refuses its asm: form: unrecognized instruction mnemonic in \`mzero m7\`" \
