@@ -26,34 +26,8 @@
   __asm__ __volatile__(".4byte " #MATCH " | (" #MD " << 15) | (" #S1 " << 21) | (" #S2 " << 18)")
 
 #ifndef RVM_BM_EXPECT_ABORT
-static int n_passed, n_failed;
-
-static void check(int ok, const char* what) {
-  if (ok) {
-    ++n_passed;
-  } else {
-    ++n_failed;
-    printf("FAIL: %s\n", what);
-  }
-}
-
-static uint32_t rng_state = 0x9e3779b9u;
-
-static uint32_t rnd(void) { /* xorshift32 */
-  uint32_t x = rng_state;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  return rng_state = x;
-}
-
-static void fill(void* p, size_t bytes) {
-  unsigned char* b = p;
-  for (size_t i = 0; i < bytes; i += 4) {
-    uint32_t v = rnd();
-    memcpy(b + i, &v, 4);
-  }
-}
+#define SELFTEST_SEED 0x9e3779b9u
+#include "selftest_util.h"
 
 /* d[i][j] += sum_k a[i][k] * b[j][k] with K elements of `bytes` per row. */
 static void ref_int(uint32_t d[4][4], const void* a, const void* b, int bytes) {
@@ -105,8 +79,8 @@ int main(void) {
 
   /* mld.w (strided rows: 6 words apart, from column 1) and mst.w */
   uint32_t src[4][6], dst[4][6], before[4][6];
-  fill(src, sizeof src);
-  fill(dst, sizeof dst);
+  fill_words(src, sizeof src);
+  fill_words(dst, sizeof dst);
   memcpy(before, dst, sizeof dst);
   MLD(3, &src[0][1], 24);
   rvm_emu_read_tile(3, (int32_t(*)[4])tile);
@@ -141,9 +115,9 @@ int main(void) {
   static const char* const names[3] = {"mmasa.w m2, m1, m0", "mmada.h m2, m1, m0",
                                        "mmaqa.b m2, m1, m0"};
   for (int kind = 0; kind < 3; ++kind) {
-    fill(a, sizeof a);
-    fill(b, sizeof b);
-    fill(d, sizeof d);
+    fill_words(a, sizeof a);
+    fill_words(b, sizeof b);
+    fill_words(d, sizeof d);
     MLD(0, a, 16);
     MLD(1, b, 16);
     MLD(2, d, 16);

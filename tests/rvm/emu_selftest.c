@@ -14,36 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int n_passed, n_failed;
-
-static void check(int ok, const char* what) {
-  if (ok) {
-    ++n_passed;
-  } else {
-    ++n_failed;
-    printf("FAIL: %s\n", what);
-  }
-}
-
-/* ---- deterministic data ------------------------------------------------- */
-
-static uint32_t rng_state = 0x12345678u;
-
-static uint32_t rnd(void) { /* xorshift32 */
-  uint32_t x = rng_state;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  return rng_state = x;
-}
-
-static void fill_words(void* p, size_t bytes) {
-  unsigned char* b = p;
-  for (size_t i = 0; i < bytes; i += 4) {
-    uint32_t v = rnd();
-    memcpy(b + i, &v, 4);
-  }
-}
+#define SELFTEST_SEED 0x12345678u
+#include "selftest_util.h"
 
 /* ---- raw instruction words ---------------------------------------------- */
 

@@ -175,26 +175,8 @@ void small_fmmacc(void *ctxt, int32_t *d, const int32_t *a, const int32_t *b) {
 
 /* ---- driver --------------------------------------------------------------- */
 
-static int n_passed, n_failed;
-
-static void check(int ok, const char* what) {
-  if (ok) {
-    ++n_passed;
-  } else {
-    ++n_failed;
-    printf("FAIL: %s\n", what);
-  }
-}
-
-static uint32_t rng_state = 20240611u;
-
-static uint32_t rnd(void) { /* xorshift32, fixed seed */
-  uint32_t x = rng_state;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  return rng_state = x;
-}
+#define SELFTEST_SEED 20240611u
+#include "selftest_util.h"
 
 /* Mostly small signed values (exact products), every 8th word full range so
  * that the int32 sums wrap. */
