@@ -485,8 +485,10 @@ private:
         std::string because = example.empty()           ? ""
                               : solver_.lastUndecided() ? " (" + example + ")"
                                                         : " (e.g. when " + example + ")";
-        refuse(loc, what + "precondition " + printExpr(pred) + " may not hold" + because, pred->loc,
-               "precondition of " + callee.name + " stated here");
+        PreconditionMayFail error(loc, what + "precondition " + printExpr(pred) + " may not hold" +
+                                           because);
+        error.addNote(pred->loc, "precondition of " + callee.name + " stated here");
+        throw error;
       }
     }
   }

@@ -24,6 +24,13 @@ namespace schedc {
 // right operand of `and`/`or` under the left one (resp. its negation): the
 // backends must evaluate these lazily, as C's ?:, && and || do.
 void checkBounds(const Proc& p, const Module& module);
+
+// What checkBounds throws when a callee's `assert` may not hold at a call:
+// a broken precondition rather than an access out of bounds.
+class PreconditionMayFail : public CompileError {
+public:
+  using CompileError::CompileError;
+};
 // The same with a caller-owned solver (shared z3 context, statistics); the
 // solver's assumptions are as they were when this returns or throws.
 void checkBounds(const Proc& p, const Module& module, Solver& solver);

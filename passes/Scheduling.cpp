@@ -25,16 +25,14 @@ void ScheduleState::commit(ProcPtr next, const std::string& directive, const Src
     checkBounds(*next, module_, *boundsSolver_);
   } catch (const DirectiveRefused&) {
     throw;
-  } catch (const CompileError& e) {
-    // A callee's assert (an instr's `stride(src, 1) == 1`) is a precondition,
-    // not a bound; the notes point at the access or the assert's line.
-    bool precondition = e.message().find(": precondition ") != std::string::npos;
-    throw DirectiveRefused(at,
-                           directive +
-                               (precondition ? ": the call would break a precondition: "
-                                             : ": the result would not be provably in bounds: ") +
-                               e.message(),
+  } catch (const PreconditionMayFail& e) {
+    // A callee's assert (an instr's `stride(src, 1) == 1`), not a bound; the
+    // note points at the assert's line.
+    throw DirectiveRefused(at, directive + ": the call would break a precondition: " + e.message(),
                            e.notes());
+  } catch (const CompileError& e) {
+    throw DirectiveRefused(
+        at, directive + ": the result would not be provably in bounds: " + e.message(), e.notes());
   }
   ProcPtr before = proc_;
   proc_ = std::move(next);
