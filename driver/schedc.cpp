@@ -11,6 +11,8 @@
 #include <llvm/TargetParser/Host.h>
 #include <z3++.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -92,6 +94,13 @@ struct Args {
   std::string march;
   std::string mabi;
   int optLevel = 2;
+  // diagnostics
+  std::string diagnosticsColor = "auto";     // -fdiagnostics-color=auto|always|never
+  bool noCaret = false;                      // -fno-diagnostics-show-caret
+  bool werror = false;                       // -Werror
+  bool noWarnings = false;                   // -w
+  std::vector<std::string> disabledWarnings; // -Wno-FLAG
+  std::vector<std::string> enabledWarnings;  // -WFLAG (all warnings are on by default)
 
   bool useLLVM() const { return object || assembly; }
 };
@@ -116,6 +125,35 @@ LLVMEmitOptions llvmOptions(const Args& args) {
   return options;
 }
 
+DiagnosticOptions diagnosticOptions(const Args& args) {
+  DiagnosticOptions options;
+  options.showCaret = !args.noCaret;
+  options.werror = args.werror;
+  if (args.diagnosticsColor == "always")
+    options.color = true;
+  else if (args.diagnosticsColor == "auto") {
+    // GCC's rule: colour only on a terminal, and never for TERM=dumb.
+    const char* term = std::getenv("TERM");
+    options.color = isatty(STDERR_FILENO) && term && std::string(term) != "dumb";
+  }
+  return options;
+}
+
+// Prints the warnings -w/-Wno-FLAG leave; returns how many count as errors.
+int reportWarnings(const std::vector<Diagnostic>& warnings, const Args& args) {
+  if (args.noWarnings)
+    return 0;
+  int errors = 0;
+  for (const Diagnostic& w : warnings) {
+    if (std::find(args.disabledWarnings.begin(), args.disabledWarnings.end(), w.flag) !=
+        args.disabledWarnings.end())
+      continue;
+    std::cerr << renderDiagnostic(w, diagnosticOptions(args));
+    errors += args.werror ? 1 : 0;
+  }
+  return errors;
+}
+
 int run(const Args& args) {
   if (args.useLLVM())
     checkLLVMTarget(llvmOptions(args)); // before any work: a bad target is a usage error
@@ -136,8 +174,8 @@ int run(const Args& args) {
         std::cerr << "# after " << header << "\n" << printProc(after) << "\n";
     };
   CompiledModule compiled = compileFile(args.input, options);
-  for (const std::string& w : compiled.warnings)
-    std::cerr << w << "\n";
+  if (reportWarnings(compiled.warnings, args) > 0)
+    return 1; // -Werror: like a refusal, no output is written
 
   if (args.print) {
     for (const ProcPtr& p : compiled.emitted)
@@ -221,14 +259,38 @@ int main(int argc, char** argv) {
   app.add_option("--mabi", args.mabi, "-mabi=ABI: RISC-V ABI (ilp32, ilp32f, lp64d, ...)");
   app.add_option("-O", args.optLevel, "-O0..-O3: LLVM optimisation level (default -O2)")
       ->check(CLI::Range(0, 3));
+  app.add_option("--fdiagnostics-color", args.diagnosticsColor,
+                 "-fdiagnostics-color[=WHEN]: colour diagnostics: auto (on a terminal, the "
+                 "default), always or never")
+      ->expected(0, 1)
+      ->default_str("always")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  bool noColor = false;
+  app.add_flag("--fno-diagnostics-color", noColor, "-fno-diagnostics-color: the same as =never");
+  app.add_flag("--fno-diagnostics-show-caret", args.noCaret,
+               "-fno-diagnostics-show-caret: no source line and caret under diagnostics");
+  app.add_flag("--Werror", args.werror, "-Werror: make every warning an error");
+  app.add_flag("-w", args.noWarnings, "suppress all warnings");
+  app.add_option("--Wno", args.disabledWarnings, "-Wno-FLAG: suppress the warning [-WFLAG]")
+      ->allow_extra_args(false);
+  app.add_option("--W", args.enabledWarnings, "-WFLAG: enable a warning (all are on by default)")
+      ->allow_extra_args(false);
   app.set_version_flag("--version", versionText());
 
-  // GCC spells -march=/-mabi= with one dash; CLI11 wants two.
+  // GCC spells its long options with one dash (-march=, -Werror, -MF); CLI11
+  // wants two. -Wno-FLAG and -WFLAG become --Wno=FLAG and --W=FLAG.
   std::vector<std::string> argvCopy;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.rfind("-march=", 0) == 0 || a.rfind("-mabi=", 0) == 0)
+    auto startsWith = [&](const char* prefix) { return a.rfind(prefix, 0) == 0; };
+    if (i == 0 || startsWith("--") || !startsWith("-")) {
+    } else if (startsWith("-march=") || startsWith("-mabi=") || startsWith("-fdiagnostics-") ||
+               startsWith("-fno-diagnostics-") || a == "-Werror")
       a = "-" + a;
+    else if (startsWith("-Wno-") && a.size() > 5)
+      a = "--Wno=" + a.substr(5);
+    else if (startsWith("-W") && a.size() > 2)
+      a = "--W=" + a.substr(2);
     argvCopy.push_back(a);
   }
   std::vector<char*> argvPointers;
@@ -237,6 +299,8 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argvPointers.data());
+    if (noColor)
+      args.diagnosticsColor = "never";
     if (!args.useLLVM() &&
         (args.emitLLVM || !args.target.empty() || !args.march.empty() || !args.mabi.empty()))
       throw CLI::ValidationError("--emit-llvm, --target, -march and -mabi need -c or -S");
@@ -252,7 +316,7 @@ int main(int argc, char** argv) {
   try {
     return run(args);
   } catch (const CompileError& e) {
-    std::cerr << e.format();
+    std::cerr << renderDiagnostic(toDiagnostic(e), diagnosticOptions(args));
     return 1;
   } catch (const TargetError& e) {
     std::cerr << "schedc: error: " << e.what() << "\n";

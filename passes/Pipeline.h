@@ -23,8 +23,8 @@ struct PipelineOptions {
 
 struct CompiledModule {
   Module module;
-  std::vector<ProcPtr> emitted; // procs to emit, in definition order
-  std::vector<std::string> warnings;
+  std::vector<ProcPtr> emitted;     // procs to emit, in definition order
+  std::vector<Diagnostic> warnings; // printed by the driver; -Werror makes them errors
 };
 
 // Throws CompileError on any user error.

@@ -46,6 +46,28 @@ std::string CompileError::format() const {
   return out.str();
 }
 
+Diagnostic toDiagnostic(const CompileError& error) {
+  return Diagnostic{Severity::Error, error.loc(),   error.message(),
+                    error.notes(),   error.extra(), ""};
+}
+
+// Placeholder until the source-excerpt renderer lands: the plain format.
+std::string renderDiagnostic(const Diagnostic& diagnostic, const DiagnosticOptions& options) {
+  bool asError = diagnostic.severity == Severity::Error || options.werror;
+  std::ostringstream out;
+  out << diagnostic.loc.str() << (asError ? ": error: " : ": warning: ") << diagnostic.message;
+  if (!diagnostic.flag.empty())
+    out << " [-W" << (diagnostic.severity == Severity::Warning && options.werror ? "error=" : "")
+        << diagnostic.flag << "]";
+  out << "\n";
+  appendIndented(out, diagnostic.extra);
+  for (const Note& note : diagnostic.notes) {
+    out << note.loc.str() << ": note: " << note.message << "\n";
+    appendIndented(out, note.extra);
+  }
+  return out.str();
+}
+
 void fail(const SrcLoc& loc, const std::string& message) {
   throw CompileError(loc, message);
 }

@@ -2,7 +2,9 @@
 //
 // Stages report problems by throwing CompileError (a user error, never a
 // crash); the driver catches it, prints `file:line:col: error: message` plus
-// any attached notes, and exits with status 1.
+// any attached notes, and exits with status 1. Warnings are collected as
+// Diagnostic values (CompiledModule::warnings) and never stop compilation
+// unless -Werror turns them into errors.
 #pragma once
 
 #include <cstdint>
@@ -55,5 +57,31 @@ private:
 };
 
 [[noreturn]] void fail(const SrcLoc& loc, const std::string& message);
+
+enum class Severity { Error, Warning };
+
+// One diagnostic as the driver prints it: an error (from a CompileError) or a
+// warning. `flag` names the warning's option without "-W" (e.g.
+// "unused-buffer"); GCC prints it after the message as [-Wunused-buffer].
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  SrcLoc loc;
+  std::string message;
+  std::vector<Note> notes;
+  std::string extra;
+  std::string flag;
+};
+
+Diagnostic toDiagnostic(const CompileError& error);
+
+struct DiagnosticOptions {
+  bool color = false;    // -fdiagnostics-color: ANSI colours as GCC uses them
+  bool showCaret = true; // -fno-diagnostics-show-caret turns the source excerpt off
+  bool werror = false;   // -Werror: warnings are printed (and count) as errors
+};
+
+// GCC's layout: `file:line:col: error|warning|note: message`, then the source
+// line and a caret under the column, for the diagnostic and for each note.
+std::string renderDiagnostic(const Diagnostic& diagnostic, const DiagnosticOptions& options);
 
 } // namespace schedc

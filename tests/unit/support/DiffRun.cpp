@@ -651,8 +651,8 @@ std::string collectBuffers(const Proc& proc, const Module& module, const Control
       for (const ProcPtr& p : module.procs)
         if (!p->isInstr() && !p->fromImport)
           known += " " + p->name;
-      for (const std::string& warning : compiled->warnings)
-        warnings += "\n" + warning;
+      for (const Diagnostic& warning : compiled->warnings)
+        warnings += "\n" + renderDiagnostic(warning, DiagnosticOptions{});
       return refused(std::string("no ") + role + " proc named '" + name +
                      "'; the module's procs:" + known + warnings);
     }
