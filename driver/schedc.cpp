@@ -3,6 +3,9 @@
 // object file, assembly or LLVM IR.
 #include "backend/CBackend.h"
 #include "backend/llvm/LLVMBackend.h"
+#include "driver/DepFile.h"
+#include "driver/GoldenMode.h"
+#include "driver/OutputFiles.h"
 #include "ir/Printer.h"
 #include "passes/Pipeline.h"
 #include "support/TextDiff.h"
@@ -22,6 +25,7 @@
 
 namespace fs = std::filesystem;
 using namespace schedc;
+using namespace schedc::driver;
 
 namespace {
 
@@ -45,12 +49,6 @@ std::string versionText() {
   return std::string("schedc ") + SCHEDC_VERSION + " (LLVM " + SCHEDC_LLVM_VERSION + ", z3 " +
          std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(build) +
          ")\ndefault target: " + llvm::sys::getDefaultTargetTriple();
-}
-
-void writeFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !(out << text) || !out.flush())
-    throw CompileError(SrcLoc{}, "cannot write '" + path + "'");
 }
 
 // The text of a directive's source line (for --trace / --print-after-each headers).
@@ -101,8 +99,18 @@ struct Args {
   bool noWarnings = false;                   // -w
   std::vector<std::string> disabledWarnings; // -Wno-FLAG
   std::vector<std::string> enabledWarnings;  // -WFLAG (all warnings are on by default)
+  // depfiles
+  bool depMD = false;                  // -MD
+  bool depMMD = false;                 // -MMD: leave out the stdlib's files
+  std::string depFile;                 // -MF
+  std::vector<std::string> depTargets; // -MT
+  bool depPhony = false;               // -MP
+  // golden mode
+  std::string verifyGolden; // --verify-golden DIR
+  bool updateGolden = false;
 
   bool useLLVM() const { return object || assembly; }
+  bool writeDepFile() const { return depMD || depMMD; }
 };
 
 // The output file of -c/-S without -o: the input's stem with the output's
@@ -110,6 +118,68 @@ struct Args {
 std::string defaultLLVMOutput(const Args& args) {
   std::string ext = args.emitLLVM ? (args.object ? ".bc" : ".ll") : (args.object ? ".o" : ".s");
   return fs::path(args.input).stem().string() + ext;
+}
+
+// Where the main output goes: a path, "-" for standard output, or "" for
+// none (--print without -o).
+std::string mainOutput(const Args& args) {
+  if (!args.output.empty())
+    return args.output;
+  if (args.print)
+    return "";
+  return args.useLLVM() ? defaultLLVMOutput(args) : "-";
+}
+
+// The input's stem with the extension of the output kind (.c, .o, ...): the
+// rule's target when the output goes to standard output.
+std::string stemOutput(const Args& args) {
+  if (args.useLLVM())
+    return defaultLLVMOutput(args);
+  return fs::path(args.input).stem().string() + ".c";
+}
+
+// -MF, else the output with its extension replaced by .d (k.c -> k.d,
+// out/k.o -> out/k.d), else (standard output) the input's stem + .d.
+std::string depFilePath(const Args& args) {
+  if (!args.depFile.empty())
+    return args.depFile;
+  std::string out = mainOutput(args);
+  if (out.empty() || out == "-")
+    out = stemOutput(args);
+  return fs::path(out).replace_extension(".d").string();
+}
+
+// Every file this compile may write: removed again when it fails.
+std::vector<std::string> plannedOutputs(const Args& args) {
+  std::vector<std::string> paths{mainOutput(args), args.header};
+  if (args.writeDepFile())
+    paths.push_back(depFilePath(args));
+  return paths;
+}
+
+// The depfile's rule: the input, then every other file loaded in load order
+// (the stdlib prelude memories.sched first); stdlib files by absolute path,
+// left out with -MMD.
+std::string depFileText(const Args& args, const Module& module, const std::string& stdlibDir) {
+  DepFileRule rule;
+  rule.phonyTargets = args.depPhony;
+  rule.targets = args.depTargets; // -MT: used exactly as given, as GCC does
+  if (rule.targets.empty()) {
+    std::string out = mainOutput(args);
+    rule.targets.push_back(escapeForMake(out.empty() || out == "-" ? stemOutput(args) : out));
+  }
+  rule.dependencies.push_back(args.input);
+  for (const std::string& file : module.sourceFiles) {
+    if (file == module.mainFile)
+      continue;
+    if (isInDirectory(file, stdlibDir)) {
+      if (args.depMMD)
+        continue;
+      rule.dependencies.push_back(fs::absolute(file).lexically_normal().string());
+    } else
+      rule.dependencies.push_back(file);
+  }
+  return formatDepFile(rule);
 }
 
 LLVMEmitOptions llvmOptions(const Args& args) {
@@ -154,12 +224,18 @@ int reportWarnings(const std::vector<Diagnostic>& warnings, const Args& args) {
   return errors;
 }
 
-int run(const Args& args) {
-  if (args.useLLVM())
-    checkLLVMTarget(llvmOptions(args)); // before any work: a bad target is a usage error
+PipelineOptions pipelineOptions(const Args& args) {
   PipelineOptions options;
   options.frontend.includeDirs = args.includeDirs;
   options.frontend.stdlibDir = findStdlib();
+  return options;
+}
+
+int run(const Args& args) {
+  if (args.useLLVM())
+    checkLLVMTarget(llvmOptions(args)); // before any work: a bad target is a usage error
+  PipelineOptions options = pipelineOptions(args);
+  std::string stdlibDir = options.frontend.stdlibDir;
   options.onlyProcs = args.procs;
   SourceLines lines;
   if (args.printAfterEach || args.trace)
@@ -177,48 +253,78 @@ int run(const Args& args) {
   if (reportWarnings(compiled.warnings, args) > 0)
     return 1; // -Werror: like a refusal, no output is written
 
-  if (args.print) {
+  if (args.print)
     for (const ProcPtr& p : compiled.emitted)
       std::cout << printProc(*p) << "\n";
-    if (args.output.empty())
-      return 0;
-  }
 
-  if (args.useLLVM()) {
-    // Everything is produced in memory first: a refusal leaves no file behind.
-    std::string bytes = emitLLVM(compiled.module, compiled.emitted, llvmOptions(args));
-    std::string header;
+  // Everything is produced in memory first and written only once the whole
+  // compile succeeded (atomically): a refusal leaves no file behind.
+  OutputFiles outputs;
+  if (args.useLLVM() && !mainOutput(args).empty()) {
+    outputs.add(mainOutput(args), emitLLVM(compiled.module, compiled.emitted, llvmOptions(args)));
     if (!args.header.empty()) {
       CEmitOptions emit;
       emit.headerFileName = fs::path(args.header).filename().string();
-      header = emitC(compiled.module, compiled.emitted, emit).header;
+      outputs.add(args.header, emitC(compiled.module, compiled.emitted, emit).header);
     }
-    std::string output = args.output.empty() ? defaultLLVMOutput(args) : args.output;
-    if (output == "-")
-      std::cout << bytes;
-    else
-      writeFile(output, bytes);
+  } else if (!mainOutput(args).empty()) {
+    CEmitOptions emit;
     if (!args.header.empty())
-      writeFile(args.header, header);
-    return 0;
+      emit.headerFileName = fs::path(args.header).filename().string();
+    else {
+      emit.selfContained = true;
+      if (args.output != "-")
+        emit.headerFileName = fs::path(args.output).stem().string() + ".h"; // names the guard
+    }
+    COutput c = emitC(compiled.module, compiled.emitted, emit);
+    outputs.add(mainOutput(args), c.source);
+    if (!args.header.empty())
+      outputs.add(args.header, c.header);
   }
-
-  CEmitOptions emit;
-  if (!args.header.empty())
-    emit.headerFileName = fs::path(args.header).filename().string();
-  else {
-    emit.selfContained = true;
-    if (!args.output.empty() && args.output != "-")
-      emit.headerFileName = fs::path(args.output).stem().string() + ".h"; // names the guard
-  }
-  COutput c = emitC(compiled.module, compiled.emitted, emit);
-  if (args.output.empty() || args.output == "-")
-    std::cout << c.source;
-  else
-    writeFile(args.output, c.source);
-  if (!args.header.empty())
-    writeFile(args.header, c.header);
+  if (args.writeDepFile())
+    outputs.add(depFilePath(args), depFileText(args, compiled.module, stdlibDir));
+  outputs.commit();
   return 0;
+}
+
+int runGolden(const Args& args) {
+  GoldenOptions options;
+  options.dir = args.verifyGolden;
+  options.update = args.updateGolden;
+  options.pipeline = pipelineOptions(args);
+  options.reportWarnings = [&](const std::vector<Diagnostic>& warnings) {
+    return reportWarnings(warnings, args);
+  };
+  options.reportError = [&](const CompileError& e) {
+    std::cerr << renderDiagnostic(toDiagnostic(e), diagnosticOptions(args));
+  };
+  return runGoldenMode(options);
+}
+
+// Combinations CLI11 cannot check by itself; throws CLI::ValidationError.
+void checkArgs(const Args& args) {
+  if (!args.verifyGolden.empty()) {
+    if (!args.input.empty() || !args.output.empty() || !args.header.empty() || args.useLLVM() ||
+        args.writeDepFile() || !args.procs.empty() || args.print || args.printAfterEach ||
+        args.trace)
+      throw CLI::ValidationError("--verify-golden takes a directory and no input file, -o, "
+                                 "--header, --proc, -c, -S, -MD or --print");
+  } else if (args.updateGolden)
+    throw CLI::ValidationError("--update-golden needs --verify-golden DIR");
+  else if (args.input.empty())
+    throw CLI::RequiredError("file");
+  if (!args.useLLVM() &&
+      (args.emitLLVM || !args.target.empty() || !args.march.empty() || !args.mabi.empty()))
+    throw CLI::ValidationError("--emit-llvm, --target, -march and -mabi need -c or -S");
+  if (!args.writeDepFile() && (!args.depFile.empty() || !args.depTargets.empty() || args.depPhony))
+    throw CLI::ValidationError("-MF, -MT and -MP need -MD or -MMD");
+  // Never replace (or, after an error, remove) the input itself.
+  for (const std::string& path :
+       args.verifyGolden.empty() ? plannedOutputs(args) : std::vector<std::string>{}) {
+    std::error_code ec;
+    if (!path.empty() && path != "-" && fs::equivalent(path, args.input, ec))
+      throw CLI::ValidationError("the output file '" + path + "' is the input file");
+  }
 }
 
 } // namespace
@@ -228,7 +334,7 @@ int main(int argc, char** argv) {
                "through LLVM to object code)",
                "schedc"};
   Args args;
-  app.add_option("file", args.input, "the .sched source file")->required();
+  app.add_option("file", args.input, "the .sched source file");
   app.add_option("-o,--output", args.output,
                  "write the output here (C default: standard output; -c/-S default: FILE's stem "
                  "with .o/.s/.bc/.ll)");
@@ -275,15 +381,40 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_option("--W", args.enabledWarnings, "-WFLAG: enable a warning (all are on by default)")
       ->allow_extra_args(false);
+  app.add_flag("--MD", args.depMD,
+               "-MD: also write a Make depfile listing every .sched file read (the input, its "
+               "imports, the stdlib files)");
+  app.add_flag("--MMD", args.depMMD, "-MMD: like -MD, leaving out the stdlib's files");
+  app.add_option("--MF", args.depFile,
+                 "-MF FILE: the depfile's name (default: the output with .d for its extension, "
+                 "or the input's stem + .d when the output is standard output)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--MT", args.depTargets,
+                 "-MT TARGET: the rule's target, as given (repeatable; default: the output)")
+      ->allow_extra_args(false);
+  app.add_flag("--MP", args.depPhony, "-MP: add an empty phony rule per imported file");
+  app.add_option("--verify-golden", args.verifyGolden,
+                 "compile every DIR/NAME.sched and compare with DIR/NAME.c and DIR/NAME.h, "
+                 "printing a unified diff per change (exit 1 on any change)");
+  app.add_flag("--update-golden", args.updateGolden,
+               "with --verify-golden: rewrite the changed or missing golden files");
   app.set_version_flag("--version", versionText());
 
   // GCC spells its long options with one dash (-march=, -Werror, -MF); CLI11
-  // wants two. -Wno-FLAG and -WFLAG become --Wno=FLAG and --W=FLAG.
+  // wants two. -Wno-FLAG and -WFLAG become --Wno=FLAG and --W=FLAG; -MF and
+  // -MT take the next argument (or a joined one: -MFdeps.d).
   std::vector<std::string> argvCopy;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     auto startsWith = [&](const char* prefix) { return a.rfind(prefix, 0) == 0; };
     if (i == 0 || startsWith("--") || !startsWith("-")) {
+    } else if (a == "-MD" || a == "-MMD" || a == "-MP") {
+      a = "-" + a;
+    } else if (a == "-MF" || a == "-MT") {
+      // joined with its value, which is taken as given (it may start with '-')
+      a = i + 1 < argc ? "-" + a + "=" + argv[++i] : "-" + a;
+    } else if (startsWith("-MF") || startsWith("-MT")) {
+      a = "-" + a.substr(0, 3) + "=" + a.substr(3);
     } else if (startsWith("-march=") || startsWith("-mabi=") || startsWith("-fdiagnostics-") ||
                startsWith("-fno-diagnostics-") || a == "-Werror")
       a = "-" + a;
@@ -298,12 +429,10 @@ int main(int argc, char** argv) {
     argvPointers.push_back(a.data());
 
   try {
-    app.parse(argc, argvPointers.data());
+    app.parse(static_cast<int>(argvPointers.size()), argvPointers.data());
     if (noColor)
       args.diagnosticsColor = "never";
-    if (!args.useLLVM() &&
-        (args.emitLLVM || !args.target.empty() || !args.march.empty() || !args.mabi.empty()))
-      throw CLI::ValidationError("--emit-llvm, --target, -march and -mabi need -c or -S");
+    checkArgs(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
@@ -313,16 +442,25 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Any failure from here on removes the files this compile would write
+  // (a stale output must not look up to date to Make).
+  int status = 2;
   try {
-    return run(args);
+    status = args.verifyGolden.empty() ? run(args) : runGolden(args);
   } catch (const CompileError& e) {
     std::cerr << renderDiagnostic(toDiagnostic(e), diagnosticOptions(args));
-    return 1;
+    status = 1;
   } catch (const TargetError& e) {
     std::cerr << "schedc: error: " << e.what() << "\n";
-    return 1;
+    status = 1;
+  } catch (const OutputError& e) {
+    std::cerr << "schedc: error: " << e.what() << "\n";
+    status = 1;
   } catch (const std::exception& e) {
     std::cerr << "schedc: internal compiler error: " << e.what() << "\n";
-    return 2;
+    status = 2;
   }
+  if (status != 0 && args.verifyGolden.empty())
+    OutputFiles::removeStale(plannedOutputs(args));
+  return status;
 }

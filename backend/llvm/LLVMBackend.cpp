@@ -4,6 +4,7 @@
 #include "ir/AsmTemplate.h"
 #include "ir/Printer.h"
 
+#include <filesystem>
 #include <llvm/Analysis/CGSCCPassManager.h>
 #include <llvm/Analysis/LoopAnalysisManager.h>
 #include <llvm/Bitcode/BitcodeWriter.h>
@@ -1403,7 +1404,10 @@ std::string emitLLVM(const Module& module, const std::vector<ProcPtr>& procs,
   // form) are collected and turned into a located refusal below.
   std::vector<AssemblerProblem> problemsFound;
   context.setDiagnosticHandlerCallBack(collectProblem, &problemsFound);
-  llvm::Module llvmModule(module.mainFile.empty() ? "schedc" : module.mainFile, context);
+  // The module ID and source_filename (the object's STT_FILE symbol, the IR's
+  // header) are the input's basename: no absolute path in any output.
+  std::string moduleName = std::filesystem::path(module.mainFile).filename().string();
+  llvm::Module llvmModule(moduleName.empty() ? "schedc" : moduleName, context);
   llvmModule.setTargetTriple(target.triple);
   llvmModule.setDataLayout(machine->createDataLayout());
   if (!target.abi.empty())

@@ -5,21 +5,7 @@
 set -u
 schedc=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-check() { # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    echo "FAIL: $name"
-    failed=$((failed + 1))
-  fi
-}
-status_of() { "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+source "$(dirname "$0")/lib.sh"
 
 check "--version exits 0" test "$(status_of "$schedc" --version)" = 0
 check "--version names schedc, LLVM and z3" grep -qE '^schedc [0-9]+\.[0-9]+\.[0-9]+ \(LLVM 19\.[0-9.]+, z3 4\.[0-9.]+\)' "$tmp/out"
@@ -64,5 +50,4 @@ check "-I before the input file" test "$(status_of "$schedc" -I "$tmp/lib" "$tmp
 check "--proc before the input file" test "$(status_of "$schedc" --proc generic_conv1d "$ex" -o -)" = 0
 check "--proc before the input file emits that proc" grep -q '^void generic_conv1d(' "$tmp/out"
 
-echo "cli: $passed passed, $failed failed"
-test "$failed" = 0
+finish "cli"
