@@ -15,7 +15,7 @@
 # SOURCE        The kernel. A relative path is relative to the calling directory's
 #               CMAKE_CURRENT_SOURCE_DIR.
 # OUTPUT_NAME   Base name of the outputs (default: SOURCE's name without .sched).
-#               The outputs go to ${CMAKE_CURRENT_BINARY_DIR}/schedc/<target>/:
+#               The outputs go to ${CMAKE_CURRENT_BINARY_DIR}/schedc_kernels/<target>/:
 #               <base>.c and <base>.h by default (`schedc SOURCE -o <base>.c --header <base>.h`);
 #               <base>.o and <base>.h with OBJECT (`schedc SOURCE -c -o <base>.o --header
 #               <base>.h`, through schedc's LLVM backend).
@@ -116,7 +116,7 @@ function(schedc_add_kernel target)
   endif()
 
   # One folder per target: two targets may compile the same kernel differently.
-  set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/schedc/${target}")
+  set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/schedc_kernels/${target}")
   if(arg_OBJECT)
     set(out "${out_dir}/${base}.o")
   else()

@@ -9,7 +9,9 @@
 #   4. incremental builds: nothing to do right after a build; touching the .sched that one
 #      kernel imports regenerates exactly the kernels built from it (schedc's depfile);
 #      a kernel that stops compiling fails the build and leaves no generated file;
-#   5. the prefix moved elsewhere: schedc still finds its stdlib, and the consumer still
+#   5. the consumer cross-compiled as firmware (rv32imc, picolibc) with rv32-picolibc.cmake,
+#      its images run under qemu-system-riscv32 (when the toolchain and QEMU are installed);
+#   6. the prefix moved elsewhere: schedc still finds its stdlib, and the consumer still
 #      configures and builds against the moved package.
 #
 # usage: check_install.sh BUILD_DIR SOURCE_DIR VERSION [CMAKE]
@@ -110,9 +112,9 @@ build_and_check() {
       file=${line#*\"file\": \"}
       file=${file%\"*}
       [[ $file == */conv1d.c ]] && seen_conv1d=1
-      if [[ $file == */schedc/kernels/* && $command != *" -fwrapv "* ]]; then
+      if [[ $file == */schedc_kernels/kernels/* && $command != *" -fwrapv "* ]]; then
         fail "$generator: $file is compiled without -fwrapv"
-      elif [[ $file != */schedc/kernels/* && $command == *" -fwrapv "* ]]; then
+      elif [[ $file != */schedc_kernels/kernels/* && $command == *" -fwrapv "* ]]; then
         fail "$generator: $file is compiled with -fwrapv"
       fi
       ;;
@@ -126,7 +128,7 @@ rebuild() { "$cmake" --build "$1" -j2 >"$1.rebuild.log" 2>&1; }
 
 # regenerated DIR: the kernels the last rebuild ran schedc for, sorted, one line.
 regenerated() {
-  { grep -o 'schedc schedc/kernels/[A-Za-z0-9_.]*' "$1.rebuild.log" || true; } |
+  { grep -o 'schedc schedc_kernels/kernels/[A-Za-z0-9_.]*' "$1.rebuild.log" || true; } |
     sed 's|.*/||' | sort | tr '\n' ' '
 }
 
@@ -154,7 +156,7 @@ for generator in "${generators[@]}"; do
   [[ $got == "scale_c.c scale_obj.o " ]] ||
     fail "$generator: touching kernels/lib/scale_common.sched regenerated [$got]," \
       "expected [scale_c.c scale_obj.o ]: $(cat "$dir.rebuild.log")"
-  if grep -q "schedc/kernels/conv1d\.c\.o" "$dir.rebuild.log"; then
+  if grep -q "schedc_kernels/kernels/conv1d\.c\.o" "$dir.rebuild.log"; then
     fail "$generator: conv1d.c was recompiled after touching scale_common.sched"
   fi
   "$dir/consumer" >/dev/null || fail "$generator: the rebuilt consumer fails"
@@ -176,7 +178,7 @@ if [[ -d $tmp/build-Ninja ]]; then
       fail "no located schedc error in the failed build: $(cat "$dir.rebuild.log")"
   fi
   for stale in scale_c.c scale_c.h scale_obj.o scale_obj.h; do
-    [[ ! -e $dir/schedc/kernels/$stale ]] || fail "a refused compile left $stale behind"
+    [[ ! -e $dir/schedc_kernels/kernels/$stale ]] || fail "a refused compile left $stale behind"
   done
   sleep 1
   cp "$tmp/common.good" "$common"
@@ -184,7 +186,37 @@ if [[ -d $tmp/build-Ninja ]]; then
   "$dir/consumer" >/dev/null || fail "the consumer fails after fixing the import"
 fi
 
-# ------------------------------------------------------------------ 5. relocation
+# ------------------------------------------------------------------ 5. a firmware build
+# The consumer cross-compiled for rv32imc bare metal (picolibc, semihosting) with the
+# package given by schedc_DIR: the rv32 build accepts the 64-bit host tool (the version
+# file is architecture-independent), scale_obj comes from schedc -c --target
+# riscv32-unknown-elf -march=rv32imc -mabi=ilp32, and both images run under QEMU.
+rv32_cc=$(command -v riscv64-unknown-elf-gcc || true)
+qemu_rv32=$(command -v qemu-system-riscv32 || true)
+if [[ -n $rv32_cc && -n $qemu_rv32 && -n ${generators[0]:-} ]] &&
+  [[ -f $("$rv32_cc" -print-file-name=picolibc.specs) ]]; then
+  dir=$tmp/build-rv32
+  step "consumer cross-compiled with rv32-picolibc.cmake (${generators[0]})"
+  if ! "$cmake" -S "$tmp/consumer" -B "$dir" -G "${generators[0]}" -DCMAKE_BUILD_TYPE=Release \
+    --toolchain "$tmp/consumer/rv32-picolibc.cmake" -Dschedc_DIR="$prefix/lib/cmake/schedc" \
+    -DSCHEDC_REPOSITORY="$source_dir" >"$dir.configure.log" 2>&1; then
+    cat "$dir.configure.log"
+    fail "rv32: configure failed"
+  elif ! "$cmake" --build "$dir" -j2 >"$dir.build.log" 2>&1; then
+    cat "$dir.build.log"
+    fail "rv32: build failed"
+  else
+    for image in consumer conv1d; do
+      timeout 60 "$qemu_rv32" -M virt -cpu rv32 -nographic -bios none -kernel "$dir/$image.elf" \
+        -semihosting-config enable=on,target=native </dev/null ||
+        fail "rv32: $image.elf under qemu-system-riscv32 exits with $?"
+    done
+  fi
+else
+  echo "(riscv64-unknown-elf-gcc, picolibc or qemu-system-riscv32 missing: no firmware build)"
+fi
+
+# ------------------------------------------------------------------ 6. relocation
 moved=$tmp/elsewhere/schedc
 step "the prefix moved to $moved"
 mkdir -p "$tmp/elsewhere"

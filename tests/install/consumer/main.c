@@ -6,6 +6,7 @@
 #include "scale_c.h"
 #include "scale_obj.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,8 @@ static int32_t random_word(void) {
 static int differs(const char* kernel, int trial, const int32_t* got, const int32_t* expected) {
   for (int k = 0; k < LEN; k++)
     if (got[k] != expected[k]) {
-      printf("%s, trial %d: y[%d] = %d, expected %d\n", kernel, trial, k, got[k], expected[k]);
+      printf("%s, trial %d: y[%d] = %" PRId32 ", expected %" PRId32 "\n", kernel, trial, k, got[k],
+             expected[k]);
       return 1;
     }
   return 0;
