@@ -5,7 +5,9 @@
 // file after an error), so a build never sees a stale or half-written output.
 #pragma once
 
+#include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +24,54 @@ struct OutputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The temporary files being written, for a signal handler to remove when
+// schedc is interrupted (make's Ctrl-C) before it renames them: plain
+// arrays, as a handler can only call unlink().
+class TemporaryFiles {
+public:
+  static constexpr int capacity = 16;
+
+  static void add(const std::string& name) {
+    install();
+    for (Slot& slot : slots())
+      if (slot.name[0] == '\0' && name.size() < sizeof slot.name) {
+        std::memcpy(slot.name, name.c_str(), name.size() + 1);
+        return;
+      }
+  }
+  static void remove(const std::string& name) {
+    for (Slot& slot : slots())
+      if (name == slot.name)
+        slot.name[0] = '\0';
+  }
+
+private:
+  struct Slot {
+    char name[4096];
+  };
+  static std::array<Slot, capacity>& slots() {
+    static std::array<Slot, capacity> table{};
+    return table;
+  }
+  static void onSignal(int signal) {
+    for (const Slot& slot : slots())
+      if (slot.name[0] != '\0')
+        ::unlink(slot.name);
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+  }
+  static void install() {
+    static bool installed = false;
+    if (installed)
+      return;
+    installed = true;
+    slots(); // the table exists before any handler can run
+    for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+      if (std::signal(signal, onSignal) == SIG_IGN)
+        std::signal(signal, SIG_IGN); // keep what the parent ignored (nohup)
+  }
+};
+
 class OutputFiles {
 public:
   // `path` will receive `bytes`; "-" means standard output.
@@ -36,8 +86,10 @@ public:
     std::vector<std::string> temps;
     auto abandon = [&](const std::string& message) {
       for (const std::string& t : temps)
-        if (!t.empty())
+        if (!t.empty()) {
           ::unlink(t.c_str());
+          TemporaryFiles::remove(t);
+        }
       std::vector<std::string> paths;
       for (const Pending& p : pending_)
         paths.push_back(p.path);
@@ -68,6 +120,7 @@ public:
       } else {
         if (::rename(temps[i].c_str(), finalPath(p.path).c_str()) != 0)
           abandon("cannot write '" + p.path + "': " + std::strerror(errno));
+        TemporaryFiles::remove(temps[i]);
         temps[i].clear();
       }
     }
@@ -143,6 +196,7 @@ private:
     if (fd < 0)
       return std::strerror(errno);
     temp = name.data();
+    TemporaryFiles::add(temp);
     std::string error = writeAll(fd, bytes);
     if (error.empty() && ::fchmod(fd, creationMode()) != 0)
       error = std::strerror(errno);

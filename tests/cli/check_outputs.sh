@@ -83,6 +83,23 @@ cp good.sched same.sched
 check "-o INPUT is a usage error" test "$(status_of "$schedc" same.sched -o same.sched)" = 1
 check "the input is kept" cmp -s good.sched same.sched
 
+# Interrupted (make's Ctrl-C, a kill) while writing: no temporary file left.
+# The -o is a fifo nobody reads, so schedc blocks opening it after the
+# header's temporary file is written.
+mkdir sig
+mkfifo sig/fifo.c
+"$schedc" good.sched -o sig/fifo.c --header sig/good.h &
+pid=$!
+for _ in $(seq 100); do
+  ls -A sig | grep -q '^\.good\.h\.schedc-' && break
+  sleep 0.1
+done
+check "while blocked, the header waits in a temporary file" bash -c "ls -A sig | grep -q '^\.good\.h\.schedc-'"
+kill -TERM $pid
+wait $pid
+check "SIGTERM ends schedc as a signal does (status 143)" test $? = 143
+check "an interrupted schedc leaves no temporary file" only_files sig fifo.c
+
 # A rewrite is a rename of a new file (a new inode), never a truncation of
 # the old one that a concurrent reader (or a killed schedc) could see half-written.
 "$schedc" good.sched -o c/renamed.c
