@@ -1,5 +1,7 @@
 # Bare-metal RV32 images (rv32imc, ilp32, picolibc with semihosting) run under
 # qemu-system-riscv32, with the RVM mtvec emulator (rvm_emu_bm.c, rvm_trap.S).
+# The emulator's sources live with the firmware example, which users copy as a
+# whole: examples/firmware/rvm_emu/.
 #
 # schedc_add_baremetal_image(NAME <name> [SOURCES <c/S files...>] [OBJECTS <.o...>]
 #                            [INCLUDES <dirs...>] [DEPENDS <targets/files...>]
@@ -23,8 +25,12 @@ include_guard(GLOBAL)
 cmake_policy(SET CMP0116 NEW)
 
 set(SCHEDC_BAREMETAL_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "bare-metal harness")
+get_filename_component(_schedc_rvm_emu_dir "${CMAKE_CURRENT_LIST_DIR}/../../examples/firmware/rvm_emu"
+                       ABSOLUTE)
+set(SCHEDC_BAREMETAL_RVM_EMU_DIR "${_schedc_rvm_emu_dir}" CACHE INTERNAL "RVM mtvec emulator")
+# tests/rvm: the self-tests' shared helpers (selftest_util.h).
 get_filename_component(_schedc_rvm_dir "${CMAKE_CURRENT_LIST_DIR}/../rvm" ABSOLUTE)
-set(SCHEDC_BAREMETAL_RVM_DIR "${_schedc_rvm_dir}" CACHE INTERNAL "RVM emulator headers")
+set(SCHEDC_BAREMETAL_RVM_DIR "${_schedc_rvm_dir}" CACHE INTERNAL "RVM self-test helpers")
 
 find_program(SCHEDC_RV32_CC riscv64-unknown-elf-gcc)
 if(NOT SCHEDC_RV32_CC)
@@ -74,7 +80,7 @@ function(schedc_add_baremetal_image)
       "schedc_add_baremetal_image(${ARG_NAME}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
 
-  set(incflags "-I${SCHEDC_BAREMETAL_RVM_DIR}")
+  set(incflags "-I${SCHEDC_BAREMETAL_RVM_EMU_DIR}" "-I${SCHEDC_BAREMETAL_RVM_DIR}")
   foreach(dir IN LISTS ARG_INCLUDES)
     get_filename_component(dir "${dir}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
     list(APPEND incflags "-I${dir}")
@@ -84,8 +90,8 @@ function(schedc_add_baremetal_image)
   set(exe "${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}.elf")
   set(objects "")
   set(idx 0)
-  foreach(src IN LISTS ARG_SOURCES ITEMS "${SCHEDC_BAREMETAL_DIR}/rvm_emu_bm.c"
-                                         "${SCHEDC_BAREMETAL_DIR}/rvm_trap.S")
+  foreach(src IN LISTS ARG_SOURCES ITEMS "${SCHEDC_BAREMETAL_RVM_EMU_DIR}/rvm_emu_bm.c"
+                                         "${SCHEDC_BAREMETAL_RVM_EMU_DIR}/rvm_trap.S")
     get_filename_component(src "${src}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
     get_filename_component(base "${src}" NAME_WE)
     set(obj "${objdir}/${idx}_${base}.o")

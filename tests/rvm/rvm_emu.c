@@ -1,10 +1,10 @@
 /* RVM emulator: SIGILL handler for qemu-riscv64 (user mode). See rvm_emu.h.
- * Decoding and the tile operations are in rvm_exec.h (shared with the
- * bare-metal mtvec handler, tests/baremetal/rvm_emu_bm.c). */
+ * Decoding and the tile operations are in rvm_exec.h, shared with the
+ * bare-metal mtvec handler; both live in examples/firmware/rvm_emu/. */
 #define _GNU_SOURCE /* REG_PC, greg names in <sys/ucontext.h> */
 
-#include "rvm_emu.h"
-#include "rvm_exec.h"
+#include "../../examples/firmware/rvm_emu/rvm_emu.h"
+#include "../../examples/firmware/rvm_emu/rvm_exec.h"
 
 #include <signal.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Machine-mode trap entry for bare-metal RV32 images (tests/baremetal).
+/* Machine-mode trap entry for bare-metal RV32 images (RVM emulator).
  *
  * Saves x1..x31 in a frame on the current stack (frame[i] = x_i, frame[2] is
  * the sp before the trap, frame[0] = 0), calls rvm_emu_bm_trap(frame), which

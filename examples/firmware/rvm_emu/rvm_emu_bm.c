@@ -4,9 +4,10 @@
  * rvm_trap.S saves the registers and calls rvm_emu_bm_trap(); the word comes
  * from mtval (QEMU puts the instruction bits there) or, when mtval is 0, is
  * fetched at mepc. It is decoded and executed by rvm_exec.h (shared with the
- * Linux SIGILL front end, tests/rvm/rvm_emu.c); then mepc += 4 and mret. Any
- * other trap, a non-RVM word and an aliased destination tile print a message
- * and exit with status 134 (as abort() would). */
+ * Linux SIGILL front end of schedc's tests, tests/rvm/rvm_emu.c); then
+ * mepc += 4 and mret. Any other trap, a non-RVM word and an aliased
+ * destination tile print a message and exit with status 134 (as abort()
+ * would). */
 #include "rvm_emu.h"
 #include "rvm_exec.h"
 

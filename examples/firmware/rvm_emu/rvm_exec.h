@@ -1,6 +1,6 @@
 /* RVM decode and execute, shared by the emulator's two trap front ends:
- *   tests/rvm/rvm_emu.c            SIGILL handler under qemu-riscv64 (Linux user mode)
- *   tests/baremetal/rvm_emu_bm.c   mtvec handler under qemu-system-riscv32 (bare metal)
+ *   rvm_emu_bm.c (this folder)   mtvec handler, bare metal (qemu-system-riscv32, rv32imc)
+ *   tests/rvm/rvm_emu.c          SIGILL handler under qemu-riscv64 (Linux user mode, tests)
  *
  * Include it from exactly one C file per program: besides the static decoder it
  * defines the emulated tile file and the rvm_emu.h functions that only touch
