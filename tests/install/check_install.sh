@@ -9,6 +9,7 @@
 #   4. incremental builds: nothing to do right after a build; touching the .sched that one
 #      kernel imports regenerates exactly the kernels built from it (schedc's depfile);
 #      a kernel that stops compiling fails the build and leaves no generated file;
+#      misused schedc_add_kernel calls are configure errors that say what is wrong;
 #   5. the consumer cross-compiled as firmware (rv32imc, picolibc) with rv32-picolibc.cmake,
 #      its images run under qemu-system-riscv32 (when the toolchain and QEMU are installed);
 #   6. the prefix moved elsewhere: schedc still finds its stdlib, and the consumer still
@@ -23,7 +24,8 @@ source_dir=$2
 version=$3
 cmake=${4:-cmake}
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/schedc-install.XXXXXX")
+# A space in every path: the depfiles escape it, CMake and the generators must read it back.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/schedc install.XXXXXX")
 if [[ -n ${SCHEDC_INSTALL_KEEP:-} ]]; then # keep the tree for a look
   echo "keeping $tmp"
 else
@@ -34,7 +36,7 @@ fail() {
   echo "FAIL: $*"
   failures=$((failures + 1))
 }
-step() { echo "== $*"; }
+step() { echo "== [${SECONDS}s] $*"; }
 
 # ------------------------------------------------------------------ 1. install
 prefix=$tmp/prefix
@@ -185,6 +187,31 @@ if [[ -d $tmp/build-Ninja ]]; then
   rebuild "$dir" || fail "the build after fixing the import failed: $(cat "$dir.rebuild.log")"
   "$dir/consumer" >/dev/null || fail "the consumer fails after fixing the import"
 fi
+
+# Misuse is a configure error that says what is wrong.
+misuse() {
+  local call=$1 expected=$2 dir=$tmp/misuse
+  mkdir -p "$dir" # the same build folder each time: the compiler is detected once
+  printf 'proc f(x: i32[4]):\n    pass\n' >"$dir/k.sched"
+  printf '%s\n' "cmake_minimum_required(VERSION 3.20)" "project(misuse C)" \
+    "find_package(schedc REQUIRED CONFIG)" "add_executable(app main.c)" "$call" \
+    >"$dir/CMakeLists.txt"
+  echo 'int main(void) { return 0; }' >"$dir/main.c"
+  if "$cmake" -S "$dir" -B "$dir/build" -DCMAKE_PREFIX_PATH="$prefix" >"$dir.log" 2>&1; then
+    fail "$call: configured"
+  elif ! tr -s ' \n' ' ' <"$dir.log" | grep -qF "$expected"; then
+    fail "$call: no '$expected' in: $(cat "$dir.log")"
+  fi
+}
+step "schedc_add_kernel misuse"
+misuse "schedc_add_kernel(app SOURCE k.sched TARGET_TRIPLE riscv32-unknown-elf)" \
+  "TARGET_TRIPLE only applies with OBJECT"
+misuse "schedc_add_kernel(app SOURCE missing.sched)" "missing.sched does not exist"
+misuse "schedc_add_kernel(app SOURCE k.sched OBJECT OPT_LEVEL fast)" "OPT_LEVEL must be 0, 1, 2 or 3"
+misuse "schedc_add_kernel(nothing SOURCE k.sched)" "no target named 'nothing'"
+misuse "schedc_add_kernel(app SOURCE k.sched PROC f)" "unknown arguments: PROC f"
+misuse "schedc_add_kernel(app SOURCE k.sched)
+schedc_add_kernel(app SOURCE k.sched OBJECT)" "k.h is already generated for this target"
 
 # ------------------------------------------------------------------ 5. a firmware build
 # The consumer cross-compiled for rv32imc bare metal (picolibc, semihosting) with the
