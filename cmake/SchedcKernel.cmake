@@ -1,10 +1,12 @@
 # schedc_add_kernel: compile a .sched kernel with schedc at build time.
 #
 #   find_package(schedc 0.1 REQUIRED CONFIG)   # gives schedc::schedc and this function
-#   add_executable(app main.c)
-#   schedc_add_kernel(app SOURCE kernels/conv1d.sched)              # C + header
-#   schedc_add_kernel(app SOURCE kernels/scale.sched OBJECT         # object + header
+#   add_executable(firmware main.c)            # built with an rv32imc toolchain file
+#   schedc_add_kernel(firmware SOURCE kernels/conv1d.sched)         # C + header
+#   schedc_add_kernel(firmware SOURCE kernels/scale.sched OBJECT    # object + header
 #                     TARGET_TRIPLE riscv32-unknown-elf MARCH rv32imc MABI ilp32 OPT_LEVEL 2)
+#
+# (tests/install/consumer is a complete project using it, for the host and as rv32 firmware.)
 #
 #   schedc_add_kernel(<target> SOURCE <file.sched>
 #                     [OBJECT] [TARGET_TRIPLE <triple>] [MARCH <arch>] [MABI <abi>]
@@ -30,10 +32,11 @@
 #
 # What it does to <target>:
 # - adds the generated .c (or the .o, as an external object) and the .h to its sources;
-# - puts the output folder on its include path, PUBLIC, so `#include "<base>.h"` works in the target and in everything that links
-#   it: the header is the kernel's API, and the usual layout is a small library of kernels
-#   linked by the firmware/application, whose sources include the header. The folder is
-#   wrapped in $<BUILD_INTERFACE:...>, so the target can still be installed/exported;
+# - puts the output folder on its include path, PUBLIC, so `#include "<base>.h"` works in
+#   the target and in everything that links it: the header is the kernel's API, and the
+#   usual layout is a small library of kernels linked by the firmware/application, whose
+#   sources include the header (PRIVATE would leave them to find a build folder by hand).
+#   The folder is wrapped in $<BUILD_INTERFACE:...>, so the target can still be exported;
 # - compiles the generated C with -fwrapv (GCC, Clang): schedc's integers wrap around
 #   (int32 arithmetic modulo 2^32, as in the language and in the -c objects), which plain
 #   C leaves undefined for signed overflow. Only the generated .c gets the flag.
@@ -50,8 +53,8 @@
 #
 # Cross-compiling (a firmware toolchain file): schedc is a host tool. The package's version
 # file is architecture-independent, so a 32-bit target build accepts the 64-bit host
-# schedc; with CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY, point -Dschedc_DIR=<prefix>/lib/cmake/schedc
-# at the package instead of relying on CMAKE_PREFIX_PATH.
+# schedc; with CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY, give the package as
+# -Dschedc_DIR=<prefix>/lib/cmake/schedc rather than through CMAKE_PREFIX_PATH.
 
 include_guard(GLOBAL)
 
@@ -62,7 +65,9 @@ endif()
 
 # Policies are recorded when a function is defined and apply to the commands it runs.
 cmake_policy(PUSH)
-cmake_policy(SET CMP0116 NEW) # depfile paths relative to the current binary dir, for every generator
+# CMP0116 NEW: the depfile's paths are taken relative to the current binary dir and rewritten
+# for Ninja, the same for every generator (OLD passes them to Ninja untouched).
+cmake_policy(SET CMP0116 NEW)
 
 function(schedc_add_kernel target)
   set(options OBJECT)

@@ -207,7 +207,8 @@ step "schedc_add_kernel misuse"
 misuse "schedc_add_kernel(app SOURCE k.sched TARGET_TRIPLE riscv32-unknown-elf)" \
   "TARGET_TRIPLE only applies with OBJECT"
 misuse "schedc_add_kernel(app SOURCE missing.sched)" "missing.sched does not exist"
-misuse "schedc_add_kernel(app SOURCE k.sched OBJECT OPT_LEVEL fast)" "OPT_LEVEL must be 0, 1, 2 or 3"
+misuse "schedc_add_kernel(app SOURCE k.sched OBJECT OPT_LEVEL fast)" \
+  "OPT_LEVEL must be 0, 1, 2 or 3"
 misuse "schedc_add_kernel(nothing SOURCE k.sched)" "no target named 'nothing'"
 misuse "schedc_add_kernel(app SOURCE k.sched PROC f)" "unknown arguments: PROC f"
 misuse "schedc_add_kernel(app SOURCE k.sched)
