@@ -81,7 +81,21 @@ struct DiagnosticOptions {
 };
 
 // GCC's layout: `file:line:col: error|warning|note: message`, then the source
-// line and a caret under the column, for the diagnostic and for each note.
+// line with a line-number gutter and a caret under the column (tabs expanded
+// to stops of 8), then `extra`, for the diagnostic and then for each note:
+//
+//   conv.sched:12:9: error: message
+//      12 |     for i in seq(0, N):
+//         |         ^
+//
+// The source is read from disk by SrcLoc::file (each file once); a file that
+// cannot be read, or a line past its end, gives no excerpt. A diagnostic
+// without a location starts with `schedc:`. A warning prints its flag as
+// [-WFLAG], or with -Werror as `error: ... [-Werror=FLAG]`.
 std::string renderDiagnostic(const Diagnostic& diagnostic, const DiagnosticOptions& options);
+
+// Drops the source files renderDiagnostic has read (for tests that rewrite a
+// file between diagnostics).
+void forgetSourceFiles();
 
 } // namespace schedc
