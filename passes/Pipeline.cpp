@@ -2,6 +2,7 @@
 
 #include "passes/BoundsCheck.h"
 #include "passes/Scheduling.h"
+#include "passes/Warnings.h"
 
 #include <algorithm>
 #include <functional>
@@ -46,18 +47,29 @@ static CompiledModule finish(Module module, const PipelineOptions& options) {
   CompiledModule out;
   for (const ProcPtr& p : module.procs)
     verifyProc(*p, module);
+  warnUnusedBuffers(module, out.warnings); // the procs as written, before schedules
   // Schedules run in source order, so one may derive from another's result.
   sched::ScheduleRunOptions run;
-  run.onCommit = options.onDirective;
   run.printStream = options.schedulePrint;
   for (const ScheduleDecl& s : module.schedules) {
     if (s.fromImport)
       continue;
+    // -Wuseless-directive watches the commits; warnings never change the proc.
+    DirectiveEffects effects(module, s);
+    run.onCommit = [&](const std::string& directive, const SrcLoc& at, const Proc& before,
+                       const Proc& after) {
+      effects.onCommit(at, before, after);
+      if (options.onDirective)
+        options.onDirective(directive, at, before, after);
+    };
     ProcPtr scheduled = sched::runSchedule(module, s, run);
     verifyProc(*scheduled, module);
     module.setProc(scheduled);
     addCreatedProcs(module, *scheduled);
+    effects.report(out.warnings);
   }
+  warnUnusedProcs(module, out.warnings);
+  sortWarnings(out.warnings);
 
   std::set<std::string> wanted(options.onlyProcs.begin(), options.onlyProcs.end());
   for (const std::string& name : options.onlyProcs) {
