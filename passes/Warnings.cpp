@@ -12,6 +12,10 @@ namespace schedc {
 
 namespace {
 
+constexpr const char* kUnusedBuffer = "unused-buffer";
+constexpr const char* kUnusedProc = "unused-proc";
+constexpr const char* kUselessDirective = "useless-directive";
+
 bool inMainFile(const SrcLoc& loc, const Module& module) {
   return loc.known() && *loc.file == module.mainFile;
 }
@@ -113,6 +117,11 @@ bool sameLoc(const SrcLoc& a, const SrcLoc& b) {
 
 } // namespace
 
+const std::vector<std::string>& warningFlags() {
+  static const std::vector<std::string> flags = {kUnusedBuffer, kUnusedProc, kUselessDirective};
+  return flags;
+}
+
 void warnUnusedBuffers(const Module& module, std::vector<Diagnostic>& warnings) {
   for (const ProcPtr& p : module.procs) {
     if (p->fromImport || p->isInstr())
@@ -126,7 +135,7 @@ void warnUnusedBuffers(const Module& module, std::vector<Diagnostic>& warnings) 
       warnings.push_back(warning(alloc->loc,
                                  "buffer '" + alloc->name.name() + "' is " +
                                      (written ? "written but never read" : "never used"),
-                                 "unused-buffer"));
+                                 kUnusedBuffer));
     }
   }
 }
@@ -149,7 +158,7 @@ void warnUnusedProcs(const Module& module, std::vector<Diagnostic>& warnings) {
         !inMainFile(p->loc, module))
       continue;
     warnings.push_back(
-        warning(p->loc, "private proc '" + p->name + "' is defined but never used", "unused-proc"));
+        warning(p->loc, "private proc '" + p->name + "' is defined but never used", kUnusedProc));
   }
 }
 
@@ -185,7 +194,7 @@ void DirectiveEffects::report(std::vector<Diagnostic>& warnings) const {
   for (const TopLevelDirective& d : directives_)
     if (!d.changed)
       warnings.push_back(warning(d.loc, "'" + d.name + "' leaves '" + procName_ + "' unchanged",
-                                 "useless-directive"));
+                                 kUselessDirective));
 }
 
 void sortWarnings(std::vector<Diagnostic>& warnings) {

@@ -27,6 +27,10 @@
 
 namespace schedc {
 
+// The flags above, without "-W", e.g. for the driver to reject a misspelt
+// -Wno-FLAG as GCC rejects an unknown -WFLAG.
+const std::vector<std::string>& warningFlags();
+
 // -Wunused-buffer over the procs as written (call it before schedules run),
 // -Wunused-proc over the finished module.
 void warnUnusedBuffers(const Module& module, std::vector<Diagnostic>& warnings);

@@ -1,5 +1,9 @@
 // renderDiagnostic: GCC's layout, source excerpts and colours, on files
-// written by the test.
+// written by the test. Then the warnings of passes/Warnings.h: what fires, and
+// what must not (a use through a call or a window, a directive inside
+// try/for/def, a private proc a schedule names, the stdlib and the examples).
+#include "passes/Pipeline.h"
+#include "passes/Warnings.h"
 #include "support/Diagnostics.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 using namespace schedc;
 namespace fs = std::filesystem;
@@ -212,6 +217,146 @@ TEST_F(RenderTest, FormatIsUnchanged) {
   CompileError e(makeLoc(f, 1, 2), "m");
   e.addNote(makeLoc(f, 1, 1), "n");
   EXPECT_EQ(e.format(), f + ":1:2: error: m\n" + f + ":1:1: note: n\n");
+}
+
+// ------------------------------------------------------------ warnings
+
+// "LINE:COL FLAG: message" per warning, in order.
+std::vector<std::string> warningsOf(const std::string& text) {
+  PipelineOptions options;
+  options.frontend.stdlibDir = SCHEDC_STDLIB_DIR;
+  CompiledModule m = compileString(text, "w.sched", options);
+  std::vector<std::string> out;
+  for (const Diagnostic& d : m.warnings) {
+    EXPECT_EQ(d.severity, Severity::Warning);
+    EXPECT_EQ(*d.loc.file, "w.sched");
+    out.push_back(std::to_string(d.loc.line) + ":" + std::to_string(d.loc.col) + " " + d.flag +
+                  ": " + d.message);
+  }
+  return out;
+}
+
+using Lines = std::vector<std::string>;
+
+TEST(Warnings, UnusedAndWriteOnlyBuffers) {
+  EXPECT_EQ(warningsOf("proc f(x: f32[4], y: f32[4]):\n"
+                       "    t: f32[4]\n"
+                       "    u: f32\n"
+                       "    s: f32\n"
+                       "    for i in seq(0, 4):\n"
+                       "        t[i] = x[i]\n"
+                       "        s += x[i]\n"
+                       "        y[i] = x[i]\n"),
+            (Lines{"2:5 unused-buffer: buffer 't' is written but never read",
+                   "3:5 unused-buffer: buffer 'u' is never used",
+                   "4:5 unused-buffer: buffer 's' is written but never read"}));
+}
+
+TEST(Warnings, ReadsCallArgumentsAndWindowsAreUses) {
+  EXPECT_EQ(warningsOf("proc g(a: f32[4]):\n"
+                       "    for i in seq(0, 4):\n"
+                       "        a[i] = 0.0\n"
+                       "proc h(a: [f32][4]):\n"
+                       "    for i in seq(0, 4):\n"
+                       "        a[i] = 0.0\n"
+                       "proc f(x: i32[4], y: f32[8]):\n"
+                       "    k: f32\n"
+                       "    k = 1.0\n"
+                       "    c: f32[4]\n"
+                       "    g(c)\n"
+                       "    w: f32[8]\n"
+                       "    v = w[0:4]\n"
+                       "    h(v)\n"
+                       "    for i in seq(0, 4):\n"
+                       "        y[i] = 0.0\n"
+                       "    y[0] = k\n"),
+            Lines{});
+}
+
+TEST(Warnings, ScheduledProcsAreNotCheckedForBuffers) {
+  // inline_assign keeps the (now unused) alloc in the scheduled proc; the
+  // algorithm uses it, so nothing is reported.
+  EXPECT_EQ(warningsOf("proc f(N: size, x: i32[N], y: i32[N]):\n"
+                       "    t: i32\n"
+                       "    t = x[0] + 1\n"
+                       "    for i in seq(0, N):\n"
+                       "        y[i] = t * x[i]\n"
+                       "schedule g from f:\n"
+                       "    inline_assign(\"t : _\")\n"),
+            Lines{});
+}
+
+TEST(Warnings, PrivateProcs) {
+  const std::string procs = "private proc used_by_call(a: f32[4]):\n"
+                            "    for i in seq(0, 4):\n"
+                            "        a[i] = 0.0\n"
+                            "private proc scheduled(a: f32[4]):\n"
+                            "    for i in seq(0, 4):\n"
+                            "        a[i] = 1.0\n"
+                            "private proc dead(a: f32[4]):\n"
+                            "    for i in seq(0, 4):\n"
+                            "        a[i] = 2.0\n"
+                            "proc f(a: f32[4]):\n"
+                            "    used_by_call(a)\n"
+                            "schedule s from scheduled:\n"
+                            "    unroll_loop(\"i\")\n";
+  EXPECT_EQ(warningsOf(procs),
+            Lines{"7:1 unused-proc: private proc 'dead' is defined but never used"});
+  // Named by a schedule (call_eqv's argument): used.
+  EXPECT_EQ(warningsOf(procs + "schedule f2 from f:\n"
+                               "    try:\n"
+                               "        call_eqv(\"used_by_call(_)\", dead)\n"
+                               "    except:\n"
+                               "        pass\n"),
+            Lines{});
+}
+
+TEST(Warnings, UselessDirectivesAtTheTopLevelOnly) {
+  const std::string proc = "proc f(N: size, x: f32[N], y: f32[N]):\n"
+                           "    assert N % 4 == 0\n"
+                           "    for i in seq(0, N):\n"
+                           "        t: f32\n"
+                           "        t = x[i]\n"
+                           "        y[i] = t\n";
+  EXPECT_EQ(warningsOf(proc + "schedule g from f:\n"
+                              "    set_memory(\"t : _\", DRAM)\n"
+                              "    divide_loop(\"i\", 4, [\"io\", \"ii\"], perfect=True)\n"
+                              "    simplify()\n"
+                              "    parallelize_loop(\"io\")\n"
+                              "    parallelize_loop(\"io\")\n"),
+            (Lines{"8:5 useless-directive: 'set_memory' leaves 'g' unchanged",
+                   "12:5 useless-directive: 'parallelize_loop' leaves 'g' unchanged"}));
+  // In a loop, a try or a helper: not reported.
+  EXPECT_EQ(warningsOf(proc + "def again(name):\n"
+                              "    set_memory(name, DRAM)\n"
+                              "schedule g from f:\n"
+                              "    for b in [\"t : _\"]:\n"
+                              "        set_memory(b, DRAM)\n"
+                              "    try:\n"
+                              "        set_memory(\"t : _\", DRAM)\n"
+                              "    except:\n"
+                              "        pass\n"
+                              "    again(\"t : _\")\n"),
+            Lines{});
+}
+
+TEST(Warnings, TheStdlibAndTheExamplesDoNotWarn) {
+  PipelineOptions options;
+  options.frontend.stdlibDir = SCHEDC_STDLIB_DIR;
+  for (const char* example : {"conv1d", "conv1d_rvm", "gemv_schedule", "matmul_i32_rvm",
+                              "matmul_i8_rvm", "matmul_rvm", "sgemm_blocked"}) {
+    std::string path = std::string(SCHEDC_SOURCE_DIR) + "/examples/" + example + ".sched";
+    CompiledModule m = compileFile(path, options);
+    std::string shown;
+    for (const Diagnostic& d : m.warnings)
+      shown += renderDiagnostic(d, DiagnosticOptions{});
+    EXPECT_EQ(shown, "") << example;
+  }
+}
+
+TEST(Warnings, FlagsAreListed) {
+  EXPECT_EQ(warningFlags(),
+            (std::vector<std::string>{"unused-buffer", "unused-proc", "useless-directive"}));
 }
 
 } // namespace
