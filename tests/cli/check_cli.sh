@@ -11,6 +11,8 @@ check "--version exits 0" test "$(status_of "$schedc" --version)" = 0
 check "--version names schedc, LLVM and z3" grep -qE '^schedc [0-9]+\.[0-9]+\.[0-9]+ \(LLVM 19\.[0-9.]+, z3 4\.[0-9.]+\)' "$tmp/out"
 check "--help exits 0" test "$(status_of "$schedc" --help)" = 0
 check "--help lists --header" grep -q -- "--header" "$tmp/out"
+check "--help lists the depfile options" bash -c "grep -q -- '-MD: ' '$tmp/out' && grep -q -- '-MF FILE: ' '$tmp/out'"
+check "--help lists --verify-golden" grep -q -- "--verify-golden" "$tmp/out"
 check "no input is a usage error (exit 1)" test "$(status_of "$schedc")" = 1
 check "unknown option is a usage error (exit 1)" test "$(status_of "$schedc" --frobnicate x.sched)" = 1
 check "missing file exits 1" test "$(status_of "$schedc" "$tmp/none.sched" -o "$tmp/x.c")" = 1
