@@ -8,6 +8,7 @@
 #include "driver/OutputFiles.h"
 #include "ir/Printer.h"
 #include "passes/Pipeline.h"
+#include "passes/Warnings.h"
 #include "support/TextDiff.h"
 
 #include <CLI/CLI.hpp>
@@ -316,6 +317,18 @@ void checkArgs(const Args& args) {
   if (!args.useLLVM() &&
       (args.emitLLVM || !args.target.empty() || !args.march.empty() || !args.mabi.empty()))
     throw CLI::ValidationError("--emit-llvm, --target, -march and -mabi need -c or -S");
+  // As GCC rejects an unknown -WFLAG (and here a misspelt -Wno-FLAG too, which
+  // would silently keep the warning). -Wall and -Wextra are accepted: every
+  // warning is on by default.
+  for (const auto& [flags, prefix] :
+       {std::pair{&args.enabledWarnings, "-W"}, std::pair{&args.disabledWarnings, "-Wno-"}})
+    for (const std::string& flag : *flags) {
+      const std::vector<std::string>& known = warningFlags();
+      if (std::find(known.begin(), known.end(), flag) == known.end() && flag != "all" &&
+          flag != "extra")
+        throw CLI::ValidationError(std::string("unrecognized command-line option '") + prefix +
+                                   flag + "'");
+    }
   if (!args.writeDepFile() && (!args.depFile.empty() || !args.depTargets.empty() || args.depPhony))
     throw CLI::ValidationError("-MF, -MT and -MP need -MD or -MMD");
   // Never replace (or, after an error, remove) the input itself.

@@ -19,6 +19,13 @@ check "missing file exits 1" test "$(status_of "$schedc" "$tmp/none.sched" -o "$
 check "missing file is reported" grep -q "error: cannot read file '$tmp/none.sched'" "$tmp/err"
 
 ex=$src/examples/conv1d.sched
+# Warning flags: an unknown -WFLAG or -Wno-FLAG is refused as GCC refuses -Wfoo
+# (a misspelt -Wno- would silently keep the warning); -Wall/-Wextra are accepted.
+check "-Wfoo is a usage error (exit 1)" test "$(status_of "$schedc" "$ex" -Wfoo -o -)" = 1
+check "-Wfoo is named" grep -q "unrecognized command-line option '-Wfoo'" "$tmp/err"
+check "a misspelt -Wno- is a usage error" test "$(status_of "$schedc" "$ex" -Wno-unused-bufer -o -)" = 1
+check "-Wno-unused-buffer -Wunused-proc -Wall -Wextra are accepted" \
+  test "$(status_of "$schedc" "$ex" -Wno-unused-buffer -Wunused-proc -Wall -Wextra -o -)" = 0
 check "compiles the conv1d example" test "$(status_of "$schedc" "$ex" -o "$tmp/conv1d.c" --header "$tmp/conv1d.h")" = 0
 check "the .c includes its header" grep -q '#include "conv1d.h"' "$tmp/conv1d.c"
 check "the header declares the proc" grep -q 'void generic_conv1d(void \*ctxt' "$tmp/conv1d.h"
