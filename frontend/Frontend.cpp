@@ -18,6 +18,10 @@ namespace {
 using SK = syntax::ExprKind;
 
 std::string readFile(const std::string& path, const SrcLoc& requestedAt) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    throw CompileError(requestedAt.known() ? requestedAt : makeLoc(path, 1, 1),
+                       "cannot read file '" + path + "': it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw CompileError(requestedAt.known() ? requestedAt : makeLoc(path, 1, 1),

@@ -1,9 +1,11 @@
 #include "frontend/Parser.h"
+#include <cstdio>
 
 #include "SchedParser.h"
 #include "frontend/IndentingLexer.h"
 
 #include <antlr4-runtime.h>
+#include <cstdio>
 
 namespace schedc {
 
@@ -535,11 +537,52 @@ private:
   const IndentingLexer& lexer_;
 };
 
+// ANTLR's input stream decodes UTF-8 and throws a plain exception on a bad
+// sequence, so the text is checked first and a bad byte is a located error.
+const std::string& checkedUtf8(const std::string& text,
+                               const std::shared_ptr<const std::string>& file,
+                               uint32_t lineOffset) {
+  uint32_t line = lineOffset + 1, col = 1;
+  for (size_t i = 0; i < text.size();) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    size_t length = byte < 0x80           ? 1
+                    : (byte >> 5) == 0x6  ? 2
+                    : (byte >> 4) == 0xE  ? 3
+                    : (byte >> 3) == 0x1E ? 4
+                                          : 0;
+    bool valid = length > 0 && i + length <= text.size();
+    for (size_t k = 1; valid && k < length; ++k)
+      valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (valid && length > 1) {
+      // no overlong forms, surrogates or code points above U+10FFFF
+      uint32_t cp = byte & (0x7F >> length);
+      for (size_t k = 1; k < length; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+      static const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+      valid = cp >= smallest[length] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    }
+    if (!valid) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", byte);
+      throw CompileError(SrcLoc{file, line, col},
+                         std::string("invalid UTF-8 in source file (byte ") + hex + ")");
+    }
+    if (byte == '\n') {
+      ++line;
+      col = 1;
+    } else
+      ++col;
+    i += length;
+  }
+  return text;
+}
+
 struct ParseSession {
   ParseSession(const std::string& text, std::shared_ptr<const std::string> file,
                uint32_t lineOffset, uint32_t colOffset)
-      : input(text), lexer(&input, std::move(file), lineOffset, colOffset), tokens(&lexer),
-        parser(&tokens), listener(lexer) {
+      : input(checkedUtf8(text, file, lineOffset)),
+        lexer(&input, std::move(file), lineOffset, colOffset), tokens(&lexer), parser(&tokens),
+        listener(lexer) {
     lexer.removeErrorListeners();
     parser.removeErrorListeners();
     parser.addErrorListener(&listener);

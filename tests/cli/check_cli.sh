@@ -17,6 +17,8 @@ check "no input is a usage error (exit 1)" test "$(status_of "$schedc")" = 1
 check "unknown option is a usage error (exit 1)" test "$(status_of "$schedc" --frobnicate x.sched)" = 1
 check "missing file exits 1" test "$(status_of "$schedc" "$tmp/none.sched" -o "$tmp/x.c")" = 1
 check "missing file is reported" grep -q "error: cannot read file '$tmp/none.sched'" "$tmp/err"
+check "a directory as input exits 1" test "$(status_of "$schedc" "$tmp" -o "$tmp/x.c")" = 1
+check "a directory as input is reported" grep -q "error: cannot read file '$tmp': it is a directory" "$tmp/err"
 
 ex=$src/examples/conv1d.sched
 # Warning flags: an unknown -WFLAG or -Wno-FLAG is refused as GCC refuses -Wfoo
