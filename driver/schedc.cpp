@@ -99,6 +99,8 @@ struct Args {
   bool werror = false;                       // -Werror
   bool noWarnings = false;                   // -w
   std::vector<std::string> disabledWarnings; // -Wno-FLAG
+  std::vector<std::string> errorWarnings;    // -Werror=FLAG: this warning is an error
+  std::vector<std::string> noErrorWarnings;  // -Wno-error=FLAG: a warning even with -Werror
   std::vector<std::string> enabledWarnings;  // -WFLAG (all warnings are on by default)
   // depfiles
   bool depMD = false;                  // -MD
@@ -216,11 +218,16 @@ int reportWarnings(const std::vector<Diagnostic>& warnings, const Args& args) {
     return 0;
   int errors = 0;
   for (const Diagnostic& w : warnings) {
-    if (std::find(args.disabledWarnings.begin(), args.disabledWarnings.end(), w.flag) !=
-        args.disabledWarnings.end())
+    auto listed = [&](const std::vector<std::string>& flags) {
+      return std::find(flags.begin(), flags.end(), w.flag) != flags.end();
+    };
+    if (listed(args.disabledWarnings) && !listed(args.errorWarnings))
       continue;
-    std::cerr << renderDiagnostic(w, diagnosticOptions(args));
-    errors += args.werror ? 1 : 0;
+    DiagnosticOptions options = diagnosticOptions(args);
+    // GCC: -Werror=FLAG wins over -Wno-FLAG; -Wno-error=FLAG exempts FLAG from -Werror.
+    options.werror = listed(args.errorWarnings) || (args.werror && !listed(args.noErrorWarnings));
+    std::cerr << renderDiagnostic(w, options);
+    errors += options.werror ? 1 : 0;
   }
   return errors;
 }
@@ -321,7 +328,9 @@ void checkArgs(const Args& args) {
   // would silently keep the warning). -Wall and -Wextra are accepted: every
   // warning is on by default.
   for (const auto& [flags, prefix] :
-       {std::pair{&args.enabledWarnings, "-W"}, std::pair{&args.disabledWarnings, "-Wno-"}})
+       {std::pair{&args.enabledWarnings, "-W"}, std::pair{&args.disabledWarnings, "-Wno-"},
+        std::pair{&args.errorWarnings, "-Werror="},
+        std::pair{&args.noErrorWarnings, "-Wno-error="}})
     for (const std::string& flag : *flags) {
       const std::vector<std::string>& known = warningFlags();
       if (std::find(known.begin(), known.end(), flag) == known.end() && flag != "all" &&
@@ -346,6 +355,10 @@ int main(int argc, char** argv) {
   CLI::App app{"schedc: a compiler for user-scheduled kernels (algorithm + schedule -> C, or "
                "through LLVM to object code)",
                "schedc"};
+  // Usage errors are worded like GCC's: "schedc: error: ...".
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "schedc: error: " + std::string(e.what()) + "\nRun with --help for more information.\n";
+  });
   Args args;
   app.add_option("file", args.input, "the .sched source file");
   app.add_option("-o,--output", args.output,
@@ -388,7 +401,13 @@ int main(int argc, char** argv) {
   app.add_flag("--fno-diagnostics-color", noColor, "-fno-diagnostics-color: the same as =never");
   app.add_flag("--fno-diagnostics-show-caret", args.noCaret,
                "-fno-diagnostics-show-caret: no source line and caret under diagnostics");
-  app.add_flag("--Werror", args.werror, "-Werror: make every warning an error");
+  app.add_flag("--Werror,!--Wno-error", args.werror,
+               "-Werror: make every warning an error (-Wno-error: undo)");
+  app.add_option("--Werror-flag", args.errorWarnings, "-Werror=FLAG: make the warning an error")
+      ->allow_extra_args(false);
+  app.add_option("--Wno-error-flag", args.noErrorWarnings,
+                 "-Wno-error=FLAG: keep the warning a warning under -Werror")
+      ->allow_extra_args(false);
   app.add_flag("-w", args.noWarnings, "suppress all warnings");
   app.add_option("--Wno", args.disabledWarnings, "-Wno-FLAG: suppress the warning [-WFLAG]")
       ->allow_extra_args(false);
@@ -431,6 +450,12 @@ int main(int argc, char** argv) {
     } else if (startsWith("-march=") || startsWith("-mabi=") || startsWith("-fdiagnostics-") ||
                startsWith("-fno-diagnostics-") || a == "-Werror")
       a = "-" + a;
+    else if (startsWith("-Werror=") && a.size() > 8)
+      a = "--Werror-flag=" + a.substr(8);
+    else if (startsWith("-Wno-error=") && a.size() > 11)
+      a = "--Wno-error-flag=" + a.substr(11);
+    else if (a == "-Wno-error")
+      a = "--Wno-error";
     else if (startsWith("-Wno-") && a.size() > 5)
       a = "--Wno=" + a.substr(5);
     else if (startsWith("-W") && a.size() > 2)
