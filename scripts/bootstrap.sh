@@ -13,6 +13,10 @@ PACKAGES=(
   llvm-19-dev clang-19 lld-19 llvm-19-tools
   # command line, tests
   libcli11-dev libgtest-dev libgmock-dev
+  # firmware Makefile example and the install test's Makefile consumer (GNU make
+  # >= 4.3 for grouped targets); `man -l` shows docs/schedc.1; python3 checks
+  # that every program in docs/ still compiles as shown
+  make man-db python3
   # legality engine: z3 (SMT over integers with div/mod, as Exo uses)
   libz3-dev
   # running generated RISC-V code
