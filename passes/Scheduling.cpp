@@ -3,6 +3,7 @@
 #include "ir/Printer.h"
 #include "passes/BoundsCheck.h"
 #include "passes/Cursor.h"
+#include "passes/MemoryRules.h"
 #include "passes/Pattern.h"
 #include "passes/ScheduleInterpreter.h"
 
@@ -34,6 +35,8 @@ void ScheduleState::commit(ProcPtr next, const std::string& directive, const Src
     throw DirectiveRefused(
         at, directive + ": the result would not be provably in bounds: " + e.message(), e.notes());
   }
+  if (std::string problem = changedAllocMemoryProblem(*proc_, *next, module_); !problem.empty())
+    throw DirectiveRefused(at, directive + ": " + problem);
   ProcPtr before = proc_;
   proc_ = std::move(next);
   if (onCommit && !dryRun)

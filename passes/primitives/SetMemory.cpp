@@ -18,6 +18,7 @@
 //
 // Forwarding: the allocation keeps its identity. Returns nothing.
 #include "ir/Printer.h"
+#include "passes/MemoryRules.h"
 #include "passes/primitives/BufferPrimitives.h"
 #include "passes/primitives/LoopRewrite.h"
 
@@ -26,49 +27,6 @@
 namespace schedc::sched {
 
 static const char* const kDirective = "set_memory";
-
-namespace {
-
-// Why `alloc` cannot live in `memory` (the C backend's rules), or "".
-std::string shapeProblem(const Alloc& alloc, const MemoryDef& memory) {
-  std::vector<std::optional<int64_t>> extents;
-  for (const Expr& extent : alloc.shape)
-    extents.push_back(constValue(extent));
-  if (memory.staticShape)
-    for (size_t d = 0; d < extents.size(); ++d)
-      if (!extents[d])
-        return "memory " + memory.name + " needs a constant shape, but '" + alloc.name.name() +
-               "' has extent `" + printExpr(alloc.shape[d]) + "` in dimension " + std::to_string(d);
-  if (memory.shape.empty())
-    return "";
-  // The required shape is in 32-bit words: the rows must match and the last
-  // dimension must hold as many bytes. Extra constant leading dimensions make
-  // an array of registers, which unroll_buffer splits before code generation
-  // (the backend refuses a register buffer that still has them).
-  bool fits = extents.size() >= memory.shape.size() && !extents.empty();
-  size_t lead = fits ? extents.size() - memory.shape.size() : 0;
-  for (size_t d = 0; fits && d < extents.size(); ++d) {
-    if (!extents[d])
-      fits = false;
-    else if (d < lead)
-      fits = *extents[d] >= 1;
-    else if (d + 1 < extents.size())
-      fits = *extents[d] == memory.shape[d - lead];
-    else
-      fits = *extents[d] * byteWidth(alloc.type) == memory.shape[d - lead] * 4;
-  }
-  if (fits)
-    return "";
-  std::string required, actual;
-  for (size_t d = 0; d < memory.shape.size(); ++d)
-    required += (d ? ", " : "") + std::to_string(memory.shape[d]);
-  for (size_t d = 0; d < alloc.shape.size(); ++d)
-    actual += (d ? ", " : "") + printExpr(alloc.shape[d]);
-  return "'" + alloc.name.name() + ": " + typeName(alloc.type) + "[" + actual +
-         "]' does not fit memory " + memory.name + ", which holds [" + required + "] 32-bit words";
-}
-
-} // namespace
 
 static Value setMemory(ScheduleState& state, const BoundArgs& args, const CallArgs& call) {
   Path path = allocArg(state, args[0], args.locs[0], kDirective);
@@ -80,7 +38,7 @@ static Value setMemory(ScheduleState& state, const BoundArgs& args, const CallAr
   if (!memory)
     refuse(args.locs[1], kDirective, "unknown memory '" + memName + "'");
 
-  std::string problem = shapeProblem(*alloc, *memory);
+  std::string problem = allocMemoryProblem(*alloc, *memory);
   if (!problem.empty())
     refuse(call.loc, kDirective, problem, {stmt});
 
