@@ -12,8 +12,7 @@ namespace schedc::driver {
 // GCC's munge(): a space or tab gets a backslash (and the backslashes just
 // before it are doubled, as GNU Make reads 2N+1 backslashes before a space as
 // N backslashes and a space), '#' gets a backslash, '$' becomes "$$".
-std::string escapeForMake(const std::stringstd::string escapeForMake(const std::string& name);
-                          name);
+std::string escapeForMake(const std::string& name);
 
 struct DepFileRule {
   std::vector<std::string> targets;      // already escaped (-MT is used as given)
