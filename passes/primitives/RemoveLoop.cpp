@@ -6,9 +6,9 @@
 //
 // Legal when the body does not use i and is idempotent (Exo's
 // Check_IsIdempotent: no location it modifies is read or reduced into by it,
-// so a second run changes nothing), and when the loop runs at least once.
-// When that last fact cannot be proved, the body is guarded as Exo does:
-// `if a < b: s`. The statements of the body keep their identities; the loop's
+// so a second run changes nothing), and when the loop provably runs at least
+// once; where Exo would guard the body with `if a < b: s`, schedc refuses (see
+// below). The statements of the body keep their identities; the loop's
 // disappears.
 #include "passes/primitives/OrderPrimitives.h"
 
