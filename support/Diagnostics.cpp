@@ -194,7 +194,20 @@ std::pair<std::string, size_t> displayLine(const std::string& line, uint32_t col
       ++i;
       continue;
     }
-    size_t n = std::min(utf8Length(static_cast<unsigned char>(line[i])), line.size() - i);
+    auto lead = static_cast<unsigned char>(line[i]);
+    size_t n = std::min(utf8Length(lead), line.size() - i);
+    bool valid = !(lead >= 0x80 && lead < 0xC0) && lead < 0xF8 && n == utf8Length(lead);
+    for (size_t k = 1; valid && k < n; ++k)
+      valid = (static_cast<unsigned char>(line[i + k]) & 0xC0) == 0x80;
+    if (!valid) {
+      // A byte that is not UTF-8 is shown as GCC shows it, "<e9>", so the
+      // excerpt stays readable text.
+      static const char* const hex = "0123456789abcdef";
+      shown += {'<', hex[lead >> 4], hex[lead & 0xF], '>'};
+      width += 4;
+      ++i;
+      continue;
+    }
     shown.append(line, i, n);
     width += 1;
     i += n;
