@@ -6,6 +6,7 @@
 #include "ir/IRMutator.h"
 
 #include <map>
+#include <set>
 
 namespace schedc::sched {
 
@@ -79,6 +80,19 @@ void refuseConflict(const SrcLoc& at, const std::string& directive, const std::s
   std::string because = reason;
   if (!conflict.undecided.empty())
     because += " (" + conflict.undecided + ")";
+  // Float reductions into one place conflict only because their order
+  // changes the rounding; where fast_math=True would accept the reordering,
+  // say so. (Not for parallelize_loop, where it would be a race, nor for
+  // remove_loop, where the sum would run a different number of times.)
+  static const std::set<std::string> reordering = {"reorder_stmts", "reorder_loops", "fission",
+                                                   "autofission",   "fuse",          "lift_scope"};
+  auto floatReduce = [](const Stmt& s) {
+    const Assign* a = s->as<Assign>();
+    return a && a->isReduce() && isFloat(a->type);
+  };
+  if (reordering.count(directive) && !floatReassociationAllowed() && floatReduce(conflict.first) &&
+      floatReduce(conflict.second))
+    because += "; float sums round differently in another order (pass fast_math=True to allow)";
   std::vector<Stmt> show{conflict.first};
   if (conflict.second->id != conflict.first->id)
     show.push_back(conflict.second);
