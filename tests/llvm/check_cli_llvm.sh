@@ -6,18 +6,8 @@
 set -u
 schedc=$1
 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-check() { # check NAME COMMAND...
-  local name=$1
-  shift
-  if "$@" >/dev/null 2>&1; then passed=$((passed + 1)); else
-    echo "FAIL: $name"
-    failed=$((failed + 1))
-  fi
-}
+# $tmp, check and finish, as in the tests/cli scripts
+source "$(dirname "$0")/../cli/lib.sh"
 ex=$src/examples/conv1d.sched
 cd "$tmp"
 check "--help lists -c" bash -c "'$schedc' --help | grep -q -- '-c '"
@@ -42,5 +32,4 @@ check "-march=rv32imc --target riscv32 in -S" \
 check "riscv64 default is rv64gc/lp64d" \
   bash -c "'$schedc' '$ex' -c --target riscv64-unknown-linux-gnu -o r.o && llvm-readelf-19 -h r.o | grep -q 'RVC, double-float ABI'"
 check "the C output is unchanged" bash -c "cd '$src/tests/golden' && '$schedc' conv1d.sched -o '$tmp/g.c' --header '$tmp/conv1d.h' && cmp -s '$tmp/g.c' conv1d.c"
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish cli_llvm
